@@ -1,0 +1,116 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/chimevoice/chimevoice"
+)
+
+// Config is the serve command's configuration. Every flag can also be set
+// with the environment variable CHIMEVOICE_<FLAG> (dashes as underscores);
+// a flag on the command line wins.
+type Config struct {
+	Listen            string
+	Data              string
+	DatabaseURL       string
+	Credentials       string
+	DeletionRetention time.Duration
+	OrderLatency      time.Duration
+	RateLimit         float64
+	MaxPhoneNumbers   int
+	NumberPool        string
+	AdminToken        string
+	LogFormat         string
+	LogLevel          string
+	WorkerInterval    time.Duration
+}
+
+// DefaultConfig is the zero-setup configuration: loopback, SQLite in ./chimevoice.db.
+func DefaultConfig() Config {
+	return Config{
+		Listen:            "127.0.0.1:8080",
+		Data:              "chimevoice.db",
+		DeletionRetention: chimevoice.DefaultRetention,
+		LogFormat:         "text",
+		LogLevel:          "info",
+		WorkerInterval:    time.Second,
+	}
+}
+
+func (c Config) storeName() string {
+	if c.DatabaseURL != "" {
+		if u, err := url.Parse(c.DatabaseURL); err == nil {
+			u.User = nil // never print a password
+			return u.String()
+		}
+		return "postgres"
+	}
+	return "sqlite " + c.Data
+}
+
+// Parse reads flags from args over environment values from lookup.
+func (c *Config) Parse(args []string, lookup func(string) (string, bool), stderr io.Writer) error {
+	fs := flag.NewFlagSet("chimevoice serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.Listen, "listen", c.Listen, "address to listen on (host:port)")
+	fs.StringVar(&c.Data, "data", c.Data, "SQLite database file; \":memory:\" for a throwaway store")
+	fs.StringVar(&c.DatabaseURL, "database-url", c.DatabaseURL, "postgres://... to use PostgreSQL instead of SQLite")
+	fs.StringVar(&c.Credentials, "credentials", c.Credentials, "YAML credentials file (default: the development credential test/test, account 000000000000)")
+	fs.DurationVar(&c.DeletionRetention, "deletion-retention", c.DeletionRetention, "how long deleted numbers stay in the Deletion queue")
+	fs.DurationVar(&c.OrderLatency, "order-latency", c.OrderLatency, "how long orders (and calling-name updates) stay in progress")
+	fs.Float64Var(&c.RateLimit, "rate-limit", c.RateLimit, "requests per second per account, burst twice that; 0 = off")
+	fs.IntVar(&c.MaxPhoneNumbers, "max-phone-numbers", c.MaxPhoneNumbers, "phone numbers per account, Deletion queue excluded; 0 = unlimited")
+	fs.StringVar(&c.NumberPool, "number-pool", c.NumberPool, "CSV of carrier numbers to import into the pool at start")
+	fs.StringVar(&c.AdminToken, "admin-token", c.AdminToken, "bearer token for the admin API from non-loopback clients")
+	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "log format: text or json")
+	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "log level: debug, info, warn or error")
+
+	// Environment first, so that flags parsed afterwards win.
+	var envErr error
+	fs.VisitAll(func(f *flag.Flag) {
+		name := "CHIMEVOICE_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		if v, ok := lookup(name); ok && envErr == nil {
+			if err := f.Value.Set(v); err != nil {
+				envErr = fmt.Errorf("%s=%q: %w", name, v, err)
+			}
+		}
+	})
+	if envErr != nil {
+		return envErr
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	return c.validate()
+}
+
+func (c *Config) validate() error {
+	switch {
+	case c.DeletionRetention <= 0:
+		return fmt.Errorf("--deletion-retention must be positive, got %s", c.DeletionRetention)
+	case c.OrderLatency < 0:
+		return fmt.Errorf("--order-latency must not be negative, got %s", c.OrderLatency)
+	case c.RateLimit < 0:
+		return fmt.Errorf("--rate-limit must not be negative, got %g", c.RateLimit)
+	case c.MaxPhoneNumbers < 0:
+		return fmt.Errorf("--max-phone-numbers must not be negative, got %d", c.MaxPhoneNumbers)
+	case c.LogFormat != "text" && c.LogFormat != "json":
+		return fmt.Errorf("--log-format must be text or json, got %q", c.LogFormat)
+	case c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://"):
+		return fmt.Errorf("--database-url must be a postgres:// URL")
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		return fmt.Errorf("--log-level must be debug, info, warn or error, got %q", c.LogLevel)
+	}
+	return nil
+}

@@ -1,0 +1,233 @@
+// Command chimevoice serves the phone-number API of Amazon Chime SDK Voice
+// (and of the legacy Amazon Chime API) for tests, CI and operators.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/chimevoice/chimevoice"
+	"github.com/chimevoice/chimevoice/httpapi"
+	"github.com/chimevoice/chimevoice/model"
+	"github.com/chimevoice/chimevoice/pool"
+	"github.com/chimevoice/chimevoice/sigv4"
+	"github.com/chimevoice/chimevoice/sqlite"
+	"github.com/chimevoice/chimevoice/sqlstore"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "chimevoice:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+const usage = `chimevoice — the Amazon Chime SDK Voice phone-number API, self-hosted.
+
+Usage:
+  chimevoice [serve] [flags]   serve the API (the default command)
+  chimevoice version           print the version
+
+Run "chimevoice serve -h" for the flags.
+`
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return serve(ctx, args, stdout, stderr)
+	case "version":
+		fmt.Fprintln(stdout, "chimevoice", chimevoice.Version)
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", cmd)
+}
+
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg := DefaultConfig()
+	if err := cfg.Parse(args, os.LookupEnv, stderr); err != nil {
+		return err
+	}
+	m := NewMain(cfg)
+	m.Logger = newLogger(cfg, stderr)
+	if err := m.Run(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, `chimevoice %s listening on http://%s (store: %s)
+  export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1
+  aws chime-sdk-voice list-phone-numbers --endpoint-url http://%s
+`, chimevoice.Version, m.Addr(), cfg.storeName(), m.Addr())
+	<-ctx.Done()
+	m.Logger.Info("shutting down")
+	return m.Close()
+}
+
+func newLogger(cfg Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.LogLevel)) // validated by Parse
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// Main is the whole program, startable from tests on port 0.
+type Main struct {
+	Config Config
+	Logger *slog.Logger
+	// Clock is the base clock (real time unless a test injects one); the
+	// service clock adds the offset the admin API stores.
+	Clock chimevoice.Clock
+	// RealClock is used for the SigV4 date check.
+	RealClock func() time.Time
+
+	store  *sqlstore.Store
+	closer io.Closer // closes the store and what the backend holds besides
+	ln     net.Listener
+	srv    *http.Server
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+// NewMain returns a Main for cfg.
+func NewMain(cfg Config) *Main {
+	return &Main{Config: cfg, Logger: slog.New(slog.DiscardHandler), Clock: chimevoice.ClockFunc(time.Now), RealClock: time.Now}
+}
+
+// Run opens the store and starts serving; it returns once the listener is up.
+func (m *Main) Run(ctx context.Context) error {
+	creds := []sigv4.Credential{sigv4.DevCredential()}
+	if m.Config.Credentials != "" {
+		var err error
+		if creds, err = sigv4.LoadFile(m.Config.Credentials); err != nil {
+			return fmt.Errorf("credentials: %w", err)
+		}
+	}
+	ln, err := net.Listen("tcp", m.Config.Listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", m.Config.Listen, err)
+	}
+	if err := checkExposure(ln.Addr(), creds); err != nil {
+		ln.Close()
+		return err
+	}
+	api, err := model.Load()
+	if err != nil {
+		ln.Close()
+		return fmt.Errorf("load service models: %w", err)
+	}
+	storeCfg := sqlstore.Config{
+		Retention:       m.Config.DeletionRetention,
+		OrderLatency:    m.Config.OrderLatency,
+		MaxPhoneNumbers: m.Config.MaxPhoneNumbers,
+		Clock:           m.Clock,
+		Pool:            pool.New(),
+		Logger:          m.Logger,
+	}
+	st, closer, err := m.openStore(ctx, storeCfg)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	m.store, m.closer, m.ln = st, closer, ln
+	handler := httpapi.New(api, httpapi.Services{Numbers: st, Orders: st, Admin: st}, httpapi.Options{
+		Verifier:   sigv4.NewVerifier(creds, m.RealClock),
+		RateLimit:  m.Config.RateLimit,
+		AdminToken: m.Config.AdminToken,
+		Logger:     m.Logger,
+	})
+	m.srv = &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
+	}
+	workerCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	m.cancel = cancel
+	m.done = make(chan struct{}, 2)
+	go func() {
+		st.RunWorker(workerCtx, m.Config.WorkerInterval)
+		m.done <- struct{}{}
+	}()
+	go func() {
+		if err := m.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			m.Logger.Error("server stopped", "err", err)
+		}
+		m.done <- struct{}{}
+	}()
+	m.Logger.Info("serving", "addr", ln.Addr().String(), "store", m.Config.storeName())
+	return nil
+}
+
+func (m *Main) openStore(ctx context.Context, cfg sqlstore.Config) (*sqlstore.Store, io.Closer, error) {
+	if m.Config.DatabaseURL != "" {
+		return nil, nil, errors.New("--database-url: the PostgreSQL store is not available in this build")
+	}
+	st, err := sqlite.Open(ctx, m.Config.Data, cfg)
+	if err != nil {
+		return nil, nil, fmt.Errorf("open store: %w", err)
+	}
+	return st.Store, st, nil
+}
+
+// Addr is the address the server listens on.
+func (m *Main) Addr() string { return m.ln.Addr().String() }
+
+// URL is the server's base URL.
+func (m *Main) URL() string { return "http://" + m.Addr() }
+
+// Store is the open store.
+func (m *Main) Store() *sqlstore.Store { return m.store }
+
+// Close stops accepting, lets in-flight requests finish (up to 30 s), stops
+// the workers and closes the store.
+func (m *Main) Close() error {
+	if m.srv == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	err := m.srv.Shutdown(ctx)
+	m.cancel()
+	<-m.done
+	<-m.done
+	return errors.Join(err, m.closer.Close())
+}
+
+// checkExposure refuses to serve beyond loopback when the only credential is
+// the publicly known development one.
+func checkExposure(addr net.Addr, creds []sigv4.Credential) error {
+	tcp, ok := addr.(*net.TCPAddr)
+	if !ok || tcp.IP.IsLoopback() {
+		return nil
+	}
+	dev := sigv4.DevCredential()
+	for _, c := range creds {
+		if c.AccessKeyID != dev.AccessKeyID || c.SecretAccessKey != dev.SecretAccessKey {
+			return nil
+		}
+	}
+	return fmt.Errorf("refusing to listen on %s with only the development credential test/test: pass --credentials FILE, or listen on 127.0.0.1", addr)
+}

@@ -1,0 +1,68 @@
+package chimevoice
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Code is an AWS Chime error code: the value of the ErrorCode enum that
+// both service models share. The transport maps each code to an HTTP status
+// and an error shape (see httpapi's error table); domain code only ever
+// chooses a code and writes a message.
+type Code string
+
+// Error codes, as named by the models' ErrorCode enum.
+const (
+	CodeBadRequest            Code = "BadRequest"
+	CodeConflict              Code = "Conflict"
+	CodeForbidden             Code = "Forbidden"
+	CodeNotFound              Code = "NotFound"
+	CodePreconditionFailed    Code = "PreconditionFailed"
+	CodeResourceLimitExceeded Code = "ResourceLimitExceeded"
+	CodeServiceFailure        Code = "ServiceFailure"
+	CodeAccessDenied          Code = "AccessDenied"
+	CodeServiceUnavailable    Code = "ServiceUnavailable"
+	CodeThrottled             Code = "Throttled"
+	CodeUnauthorized          Code = "Unauthorized"
+	CodeUnprocessable         Code = "Unprocessable"
+	CodeGone                  Code = "Gone"
+
+	// Per-item codes used in PhoneNumberErrors.
+	CodeVoiceConnectorGroupAssociationsExist Code = "VoiceConnectorGroupAssociationsExist"
+	CodePhoneNumberAssociationsExist         Code = "PhoneNumberAssociationsExist"
+)
+
+// Error is the one error type of chimevoice. Every failure that reaches a
+// caller is an *Error; anything else is reported as ServiceFailure with a
+// generic message and logged.
+type Error struct {
+	Code    Code
+	Message string
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("%s: %s", e.Code, e.Message) }
+
+// Errorf returns an *Error with the given code and formatted message.
+func Errorf(code Code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of err if it is (or wraps) an *Error, and
+// CodeServiceFailure otherwise.
+func ErrorCode(err error) Code {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return CodeServiceFailure
+}
+
+// ErrorMessage returns the message of err if it is (or wraps) an *Error, and
+// a generic message otherwise: internal details are never sent to callers.
+func ErrorMessage(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return "The service encountered an unexpected error."
+}

@@ -1,0 +1,100 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"github.com/chimevoice/chimevoice"
+)
+
+// adminRoutes serves /_chimevoice/: health and the service clock.
+func (s *Server) adminRoutes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /_chimevoice/health", s.health)
+	mux.HandleFunc("GET /_chimevoice/clock", s.getClock)
+	mux.HandleFunc("POST /_chimevoice/clock", s.postClock)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !s.adminAllowed(r) {
+			writeError(r.Context(), w, s.log, chimevoice.Errorf(chimevoice.CodeForbidden, "The admin API answers loopback clients, or requests with Authorization: Bearer <admin token>."))
+			return
+		}
+		if _, pattern := mux.Handler(r); pattern == "" {
+			writeError(r.Context(), w, s.log, chimevoice.Errorf(chimevoice.CodeNotFound, "No admin endpoint %s %s.", r.Method, r.URL.Path))
+			return
+		}
+		mux.ServeHTTP(w, r)
+	})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	body, _ := json.Marshal(v)
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	w.Write(body)
+}
+
+func (s *Server) health(w http.ResponseWriter, r *http.Request) {
+	if err := s.svc.Admin.Ping(r.Context()); err != nil {
+		s.log.Warn("health check failed", "err", err)
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+type clockOut struct {
+	Now Time `json:"Now"`
+}
+
+func (s *Server) getClock(w http.ResponseWriter, r *http.Request) {
+	now, err := s.svc.Admin.Now(r.Context())
+	if err != nil {
+		writeError(r.Context(), w, s.log, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, clockOut{Now: Time(now)})
+}
+
+func (s *Server) postClock(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	body, err := readBody(w, r)
+	if err != nil {
+		writeError(ctx, w, s.log, err)
+		return
+	}
+	var in struct {
+		Advance *string
+		Set     *string
+	}
+	if err := json.Unmarshal(body, &in); err != nil {
+		writeError(ctx, w, s.log, chimevoice.Errorf(chimevoice.CodeBadRequest, "The body must be {\"Advance\":\"<duration>\"} or {\"Set\":\"<ISO 8601 time>\"}: %v.", err))
+		return
+	}
+	var now time.Time
+	switch {
+	case in.Advance != nil && in.Set != nil:
+		err = chimevoice.Errorf(chimevoice.CodeBadRequest, "Give either Advance or Set, not both.")
+	case in.Advance != nil:
+		d, perr := time.ParseDuration(*in.Advance)
+		if perr != nil {
+			err = chimevoice.Errorf(chimevoice.CodeBadRequest, "Advance: %q is not a duration (e.g. \"168h\", \"90m\", \"1ms\").", *in.Advance)
+			break
+		}
+		now, err = s.svc.Admin.AdvanceClock(ctx, d)
+	case in.Set != nil:
+		t, perr := time.Parse(time.RFC3339Nano, *in.Set)
+		if perr != nil {
+			err = chimevoice.Errorf(chimevoice.CodeBadRequest, "Set: %q is not an ISO 8601 time (e.g. \"2026-12-01T00:00:00.000Z\").", *in.Set)
+			break
+		}
+		now, err = s.svc.Admin.SetClock(ctx, t)
+	default:
+		err = chimevoice.Errorf(chimevoice.CodeBadRequest, "The body must hold Advance or Set.")
+	}
+	if err != nil {
+		writeError(ctx, w, s.log, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, clockOut{Now: Time(now)})
+}

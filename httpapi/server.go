@@ -1,0 +1,254 @@
+// Package httpapi is chimevoice's HTTP transport: the AWS rest-json wire
+// protocol of chime-sdk-voice and legacy chime on one endpoint (SigV4,
+// routing from the service models, validation, the AWS error shape) and
+// the admin API under /_chimevoice/.
+package httpapi
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+	"golang.org/x/time/rate"
+
+	"github.com/chimevoice/chimevoice"
+	"github.com/chimevoice/chimevoice/model"
+	"github.com/chimevoice/chimevoice/sigv4"
+)
+
+// MaxBodyBytes is the largest request body accepted.
+const MaxBodyBytes = 1 << 20
+
+// AdminPrefix is where the admin API lives.
+const AdminPrefix = "/_chimevoice/"
+
+// Services are the domain services the API calls.
+type Services struct {
+	Numbers chimevoice.PhoneNumberService
+	Orders  chimevoice.OrderService
+	Admin   chimevoice.AdminService
+}
+
+// Options configure a Server.
+type Options struct {
+	Verifier   *sigv4.Verifier
+	RateLimit  float64 // requests per second per account; 0 = off
+	AdminToken string  // bearer token for the admin API from non-loopback addresses
+	Logger     *slog.Logger
+}
+
+// call is one decoded API request as a handler sees it.
+type call struct {
+	op     *model.Operation
+	caller chimevoice.Caller
+	in     model.Input
+}
+
+// decode copies the validated input into dst (a pointer to a struct).
+func (c *call) decode(dst any) error { return model.Assign(c.in, dst) }
+
+// handler serves one operation: it returns the output to encode, or an error.
+type handler func(ctx context.Context, c *call) (any, error)
+
+// Server serves the API. It is an http.Handler.
+type Server struct {
+	api      *model.API
+	svc      Services
+	opts     Options
+	log      *slog.Logger
+	handlers map[string]handler
+	admin    http.Handler
+
+	limMu    sync.Mutex
+	limiters map[string]*rate.Limiter
+}
+
+// New returns a server for the merged model api.
+func New(api *model.API, svc Services, opts Options) *Server {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{api: api, svc: svc, opts: opts, log: opts.Logger, handlers: map[string]handler{}, limiters: map[string]*rate.Limiter{}}
+	s.registerNumbers()
+	s.registerOrders()
+	s.admin = s.adminRoutes()
+	return s
+}
+
+// Handle registers the handler of an operation; it panics on a name the
+// models do not define, which is a programming error found at start-up.
+func (s *Server) handle(name string, h handler) {
+	if s.api.Operation(name) == nil {
+		panic("httpapi: no operation " + name + " in the models")
+	}
+	s.handlers[name] = h
+}
+
+// Supported reports whether chimevoice implements the operation.
+func (s *Server) Supported(name string) bool { _, ok := s.handlers[name]; return ok }
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	reqID := uuid.NewString()
+	w.Header().Set("x-amzn-RequestId", reqID)
+	sw := &statusWriter{ResponseWriter: w}
+	if strings.HasPrefix(r.URL.Path, AdminPrefix) {
+		s.admin.ServeHTTP(sw, r)
+		s.log.Info("admin request", "method", r.Method, "path", r.URL.Path, "status", sw.status, "duration", time.Since(start), "request_id", reqID)
+		return
+	}
+	op, account := s.serveAPI(sw, r)
+	s.log.Info("request", "operation", op, "account", account, "status", sw.status, "duration", time.Since(start), "request_id", reqID)
+}
+
+// serveAPI runs the API pipeline: body, signature, route, permission,
+// throttle, validation, handler, response. It returns the operation name
+// and account for the log line.
+func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) (opName, account string) {
+	ctx := r.Context()
+	fail := func(err error) { writeError(ctx, w, s.log, err) }
+
+	body, err := readBody(w, r)
+	if err != nil {
+		fail(err)
+		return "", ""
+	}
+	id, err := s.opts.Verifier.Verify(r, body)
+	if err != nil {
+		fail(err)
+		return "", ""
+	}
+	account = id.Credential.AccountID
+	rawPath := r.URL.EscapedPath()
+	if i := strings.IndexByte(r.RequestURI, '?'); strings.HasPrefix(r.RequestURI, "/") {
+		rawPath = r.RequestURI
+		if i >= 0 {
+			rawPath = r.RequestURI[:i]
+		}
+	}
+	query := r.URL.Query()
+	op, params := s.api.Match(r.Method, rawPath, query)
+	if op == nil {
+		if s.api.MatchPath(rawPath) {
+			fail(chimevoice.Errorf(chimevoice.CodeBadRequest, "No operation of chime-sdk-voice or chime matches %s %s with these query parameters.", r.Method, r.URL.Path))
+		} else {
+			fail(chimevoice.Errorf(chimevoice.CodeBadRequest, "Unknown operation: no route for %s %s.", r.Method, r.URL.Path))
+		}
+		return "", account
+	}
+	h, ok := s.handlers[op.Name]
+	if !ok {
+		fail(chimevoice.Errorf(chimevoice.CodeBadRequest, "The operation %s is not supported by chimevoice.", op.Name))
+		return op.Name, account
+	}
+	if !id.Credential.Allowed(op.Name) {
+		fail(chimevoice.Errorf(chimevoice.CodeForbidden, "The access key %s is not allowed to call %s.", id.Credential.AccessKeyID, op.Name))
+		return op.Name, account
+	}
+	if !s.allow(account) {
+		fail(chimevoice.Errorf(chimevoice.CodeThrottled, "Rate exceeded: more than %g requests per second for account %s.", s.opts.RateLimit, account))
+		return op.Name, account
+	}
+	in, err := op.Decode(params, query, body)
+	if err != nil {
+		fail(err)
+		return op.Name, account
+	}
+	out, err := h(ctx, &call{op: op, caller: chimevoice.Caller{AccountID: account, Region: id.Region}, in: in})
+	if err != nil {
+		fail(err)
+		return op.Name, account
+	}
+	writeOutput(ctx, w, s.log, op.ResponseCode, out)
+	return op.Name, account
+}
+
+// readBody reads the whole body, refusing more than MaxBodyBytes before
+// reading it when the length is declared.
+func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	tooLarge := chimevoice.Errorf(chimevoice.CodeBadRequest, "The request body is larger than the limit of %d bytes.", MaxBodyBytes)
+	if r.ContentLength > MaxBodyBytes {
+		return nil, tooLarge
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return nil, tooLarge
+	}
+	if err != nil {
+		return nil, chimevoice.Errorf(chimevoice.CodeBadRequest, "The request body could not be read: %v.", err)
+	}
+	return body, nil
+}
+
+func writeOutput(ctx context.Context, w http.ResponseWriter, log *slog.Logger, status int, out any) {
+	if status == http.StatusNoContent || out == nil {
+		w.WriteHeader(status)
+		return
+	}
+	body, err := json.Marshal(out)
+	if err != nil {
+		writeError(ctx, w, log, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	w.Write(body)
+}
+
+// allow applies the per-account rate limit (burst twice the rate).
+func (s *Server) allow(account string) bool {
+	if s.opts.RateLimit <= 0 {
+		return true
+	}
+	s.limMu.Lock()
+	lim, ok := s.limiters[account]
+	if !ok {
+		lim = rate.NewLimiter(rate.Limit(s.opts.RateLimit), max(1, int(2*s.opts.RateLimit)))
+		s.limiters[account] = lim
+	}
+	s.limMu.Unlock()
+	return lim.Allow()
+}
+
+// adminAllowed lets admin calls through from loopback, or with the bearer token.
+func (s *Server) adminAllowed(r *http.Request) bool {
+	if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && s.opts.AdminToken != "" {
+		return subtle.ConstantTimeCompare([]byte(tok), []byte(s.opts.AdminToken)) == 1
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

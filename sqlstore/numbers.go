@@ -1,0 +1,413 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/chimevoice/chimevoice"
+)
+
+const numberCols = `e164, account_id, country, number_type, product_type, status, calling_name, calling_name_status, name, order_id, created_at, updated_at, deleted_at`
+
+func scanNumber(sc interface{ Scan(...any) error }) (*chimevoice.PhoneNumber, error) {
+	var n chimevoice.PhoneNumber
+	var typ, product, status, cnStatus string
+	var created, updated int64
+	var deleted sql.NullInt64
+	if err := sc.Scan(&n.E164, &n.AccountID, &n.Country, &typ, &product, &status, &n.CallingName, &cnStatus, &n.Name, &n.OrderID, &created, &updated, &deleted); err != nil {
+		return nil, err
+	}
+	n.Type = chimevoice.NumberType(typ)
+	n.ProductType = chimevoice.ProductType(product)
+	n.Status = chimevoice.Status(status)
+	n.CallingNameStatus = chimevoice.CallingNameStatus(cnStatus)
+	n.CreatedAt, n.UpdatedAt, n.DeletedAt = fromMS(created), fromMS(updated), nullMS(deleted)
+	return &n, nil
+}
+
+func notFound(e164 string) error {
+	return chimevoice.Errorf(chimevoice.CodeNotFound, "The phone number %s was not found.", e164)
+}
+
+// getNumber reads one number of the account with its associations; lock
+// takes a row lock where the dialect has them.
+func (s *Store) getNumber(ctx context.Context, q querier, account, e164 string, lock bool) (*chimevoice.PhoneNumber, error) {
+	query := `SELECT ` + numberCols + ` FROM phone_numbers WHERE e164 = ? AND account_id = ?`
+	if lock {
+		query += s.d.ForUpdate
+	}
+	n, err := scanNumber(q.queryRow(ctx, query, e164, account))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound(e164)
+	}
+	if err != nil {
+		return nil, s.wrap(err, "get phone number")
+	}
+	assocs, err := s.associations(ctx, q, account, []string{e164})
+	if err != nil {
+		return nil, err
+	}
+	n.Associations = assocs[e164]
+	return n, nil
+}
+
+// associations returns the associations of the given numbers of an account.
+func (s *Store) associations(ctx context.Context, q querier, account string, e164s []string) (map[string][]chimevoice.Association, error) {
+	out := map[string][]chimevoice.Association{}
+	if len(e164s) == 0 {
+		return out, nil
+	}
+	rows, err := q.query(ctx, `SELECT e164, name, value, associated_at FROM phone_number_associations WHERE account_id = ? AND `+s.d.InList("e164")+` ORDER BY e164, name`, account, s.d.ListArg(e164s))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var e164, name, value string
+		var at int64
+		if err := rows.Scan(&e164, &name, &value, &at); err != nil {
+			return nil, s.wrap(err, "scan associations")
+		}
+		out[e164] = append(out[e164], chimevoice.Association{Name: chimevoice.AssociationName(name), Value: value, AssociatedAt: fromMS(at)})
+	}
+	return out, s.wrap(rows.Err(), "read associations")
+}
+
+// GetPhoneNumber implements chimevoice.PhoneNumberService.
+func (s *Store) GetPhoneNumber(ctx context.Context, c chimevoice.Caller, e164 string) (*chimevoice.PhoneNumber, error) {
+	return s.getNumber(ctx, reader{s}, c.AccountID, e164, false)
+}
+
+// ListPhoneNumbers implements chimevoice.PhoneNumberService.
+func (s *Store) ListPhoneNumbers(ctx context.Context, c chimevoice.Caller, f chimevoice.PhoneNumberFilter) ([]*chimevoice.PhoneNumber, string, error) {
+	if f.Limit <= 0 {
+		f.Limit = 100
+	}
+	q := `SELECT ` + numberCols + ` FROM phone_numbers WHERE account_id = ? AND e164 > ?`
+	args := []any{c.AccountID, f.After}
+	if f.Status != "" {
+		q += ` AND status = ?`
+		args = append(args, string(f.Status))
+	}
+	if f.ProductType != "" {
+		q += ` AND product_type = ?`
+		args = append(args, string(f.ProductType))
+	}
+	if f.FilterName != "" {
+		q += ` AND e164 IN (SELECT e164 FROM phone_number_associations WHERE account_id = ? AND name = ? AND value = ?)`
+		args = append(args, c.AccountID, string(f.FilterName), f.FilterValue)
+	}
+	q += ` ORDER BY e164 LIMIT ?`
+	args = append(args, f.Limit+1)
+	r := reader{s}
+	rows, err := r.query(ctx, q, args...)
+	if err != nil {
+		return nil, "", err
+	}
+	var out []*chimevoice.PhoneNumber
+	for rows.Next() {
+		n, err := scanNumber(rows)
+		if err != nil {
+			rows.Close()
+			return nil, "", s.wrap(err, "scan phone number")
+		}
+		out = append(out, n)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, "", s.wrap(err, "list phone numbers")
+	}
+	next := ""
+	if len(out) > f.Limit {
+		out = out[:f.Limit]
+		next = out[len(out)-1].E164
+	}
+	ids := make([]string, len(out))
+	for i, n := range out {
+		ids[i] = n.E164
+	}
+	assocs, err := s.associations(ctx, r, c.AccountID, ids)
+	if err != nil {
+		return nil, "", err
+	}
+	for _, n := range out {
+		n.Associations = assocs[n.E164]
+	}
+	return out, next, nil
+}
+
+// numberState is what deciding a delete needs to know of a number.
+type numberState struct {
+	status chimevoice.Status
+	assocs []chimevoice.Association
+}
+
+// states reads status and associations of the account's numbers among e164s,
+// locking them for the transaction.
+func (s *Store) states(ctx context.Context, tx *Tx, account string, e164s []string) (map[string]*numberState, error) {
+	out := make(map[string]*numberState, len(e164s))
+	if len(e164s) == 0 {
+		return out, nil
+	}
+	rows, err := tx.query(ctx, `SELECT e164, status FROM phone_numbers WHERE account_id = ? AND `+s.d.InList("e164")+s.d.ForUpdate, account, s.d.ListArg(e164s))
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var e164, status string
+		if err := rows.Scan(&e164, &status); err != nil {
+			rows.Close()
+			return nil, s.wrap(err, "scan phone number")
+		}
+		out[e164] = &numberState{status: chimevoice.Status(status)}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, s.wrap(err, "read phone numbers")
+	}
+	assocs, err := s.associations(ctx, tx, account, e164s)
+	if err != nil {
+		return nil, err
+	}
+	for e164, a := range assocs {
+		if st := out[e164]; st != nil {
+			st.assocs = a
+		}
+	}
+	return out, nil
+}
+
+// BatchDeletePhoneNumbers implements chimevoice.PhoneNumberService.
+func (s *Store) BatchDeletePhoneNumbers(ctx context.Context, c chimevoice.Caller, ids []chimevoice.BatchID) ([]chimevoice.PhoneNumberError, error) {
+	var failed []chimevoice.PhoneNumberError
+	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
+		failed = failed[:0]
+		valid := make([]string, 0, len(ids))
+		for _, id := range ids {
+			if id.E164 != "" {
+				valid = append(valid, id.E164)
+			}
+		}
+		states, err := s.states(ctx, tx, c.AccountID, valid)
+		if err != nil {
+			return err
+		}
+		del := make([]string, 0, len(valid))
+		for _, id := range ids {
+			if id.E164 == "" {
+				failed = append(failed, chimevoice.PhoneNumberError{PhoneNumberID: id.Raw, Code: chimevoice.CodeBadRequest, Message: "The phone number ID is not a valid E.164 number."})
+				continue
+			}
+			st := states[id.E164]
+			if st == nil {
+				failed = append(failed, chimevoice.PhoneNumberError{PhoneNumberID: id.Raw, Code: chimevoice.CodeNotFound, Message: "The phone number was not found."})
+				continue
+			}
+			if code, msg := chimevoice.DeleteRefusal(st.status, st.assocs); code != "" {
+				failed = append(failed, chimevoice.PhoneNumberError{PhoneNumberID: id.Raw, Code: code, Message: msg})
+				continue
+			}
+			if st.status != chimevoice.StatusDeleteInProgress {
+				del = append(del, id.E164)
+			}
+		}
+		return s.queueForDeletion(ctx, tx, c.AccountID, del)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return failed, nil
+}
+
+func (s *Store) queueForDeletion(ctx context.Context, tx *Tx, account string, e164s []string) error {
+	if len(e164s) == 0 {
+		return nil
+	}
+	now := ms(tx.now)
+	res, err := tx.exec(ctx, `UPDATE phone_numbers SET status = 'DeleteInProgress', deleted_at = ?, updated_at = ? WHERE account_id = ? AND status = 'Unassigned' AND `+s.d.InList("e164"), now, now, account, s.d.ListArg(e164s))
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err == nil && n != int64(len(e164s)) {
+		// The rows were read and locked in this transaction; a mismatch means
+		// an invariant broke (a number Assigned without associations).
+		return fmt.Errorf("delete: %d of %d numbers changed", n, len(e164s))
+	}
+	return nil
+}
+
+// DeletePhoneNumber implements chimevoice.PhoneNumberService.
+func (s *Store) DeletePhoneNumber(ctx context.Context, c chimevoice.Caller, e164 string) error {
+	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
+		states, err := s.states(ctx, tx, c.AccountID, []string{e164})
+		if err != nil {
+			return err
+		}
+		st := states[e164]
+		if st == nil {
+			return notFound(e164)
+		}
+		if code, msg := chimevoice.DeleteRefusal(st.status, st.assocs); code != "" {
+			return chimevoice.Errorf(chimevoice.CodeBadRequest, "%s", msg)
+		}
+		if st.status == chimevoice.StatusDeleteInProgress {
+			return nil
+		}
+		return s.queueForDeletion(ctx, tx, c.AccountID, []string{e164})
+	})
+}
+
+// checkQuota refuses adding n numbers to the account when that would pass
+// the per-account limit. Numbers in the Deletion queue do not count.
+func (s *Store) checkQuota(ctx context.Context, tx *Tx, account string, n int) error {
+	limit := s.cfg.MaxPhoneNumbers
+	if limit <= 0 {
+		return nil
+	}
+	var count int
+	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM phone_numbers WHERE account_id = ? AND status <> 'DeleteInProgress'`, account).Scan(&count); err != nil {
+		return s.wrap(err, "count phone numbers")
+	}
+	if count+n > limit {
+		return chimevoice.Errorf(chimevoice.CodeResourceLimitExceeded, "The account has %d phone numbers; adding %d would exceed the limit of %d.", count, n, limit)
+	}
+	return nil
+}
+
+// RestorePhoneNumber implements chimevoice.PhoneNumberService.
+func (s *Store) RestorePhoneNumber(ctx context.Context, c chimevoice.Caller, e164 string) (*chimevoice.PhoneNumber, error) {
+	var out *chimevoice.PhoneNumber
+	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
+		n, err := s.getNumber(ctx, tx, c.AccountID, e164, true)
+		if err != nil {
+			return err
+		}
+		if n.Status != chimevoice.StatusDeleteInProgress {
+			return chimevoice.Errorf(chimevoice.CodeBadRequest, "The phone number %s is not in the Deletion queue (status %s).", e164, n.Status)
+		}
+		if err := s.checkQuota(ctx, tx, c.AccountID, 1); err != nil {
+			return err
+		}
+		status := chimevoice.StatusFor(len(n.Associations))
+		if _, err := tx.exec(ctx, `UPDATE phone_numbers SET status = ?, deleted_at = NULL, updated_at = ? WHERE e164 = ? AND account_id = ?`, string(status), ms(tx.now), e164, c.AccountID); err != nil {
+			return err
+		}
+		n.Status, n.DeletedAt, n.UpdatedAt = status, time.Time{}, tx.now
+		out = n
+		return nil
+	})
+	return out, err
+}
+
+// UpdatePhoneNumber implements chimevoice.PhoneNumberService.
+func (s *Store) UpdatePhoneNumber(ctx context.Context, c chimevoice.Caller, u chimevoice.PhoneNumberUpdate) (*chimevoice.PhoneNumber, error) {
+	var out *chimevoice.PhoneNumber
+	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
+		n, err := s.getNumber(ctx, tx, c.AccountID, u.E164, true)
+		if err != nil {
+			return err
+		}
+		if err := s.applyUpdate(ctx, tx, n, u); err != nil {
+			return err
+		}
+		out = n
+		return nil
+	})
+	return out, err
+}
+
+// applyUpdate checks and writes one update to n, and updates n to match.
+func (s *Store) applyUpdate(ctx context.Context, tx *Tx, n *chimevoice.PhoneNumber, u chimevoice.PhoneNumberUpdate) error {
+	if code, msg := chimevoice.UpdateRefusal(n.Status); code != "" {
+		return chimevoice.Errorf(code, "%s", msg)
+	}
+	now := tx.now
+	switch {
+	case u.ProductType != nil:
+		pt := *u.ProductType
+		if pt == n.ProductType {
+			break
+		}
+		if len(n.Associations) > 0 {
+			return chimevoice.Errorf(chimevoice.CodeConflict, "The phone number %s is associated with %s %s; disassociate it before changing its ProductType.", n.E164, n.Associations[0].Name, n.Associations[0].Value)
+		}
+		if !supported(pt, n.Country, n.Type) {
+			return chimevoice.Errorf(chimevoice.CodeBadRequest, "ProductType: a %s %s number cannot have product type %s.", n.Country, n.Type, pt)
+		}
+		if _, err := tx.exec(ctx, `UPDATE phone_numbers SET product_type = ?, updated_at = ? WHERE e164 = ?`, string(pt), ms(now), n.E164); err != nil {
+			return err
+		}
+		n.ProductType = pt
+	case u.CallingName != nil:
+		status := chimevoice.CallingNameUpdateInProgress
+		if _, err := tx.exec(ctx, `UPDATE phone_numbers SET calling_name = ?, calling_name_status = ?, updated_at = ? WHERE e164 = ?`, *u.CallingName, string(status), ms(now), n.E164); err != nil {
+			return err
+		}
+		n.CallingName, n.CallingNameStatus = *u.CallingName, status
+	case u.Name != nil:
+		if _, err := tx.exec(ctx, `UPDATE phone_numbers SET name = ?, updated_at = ? WHERE e164 = ?`, *u.Name, ms(now), n.E164); err != nil {
+			return err
+		}
+		n.Name = *u.Name
+	}
+	n.UpdatedAt = now
+	return nil
+}
+
+// BatchUpdatePhoneNumbers implements chimevoice.PhoneNumberService.
+func (s *Store) BatchUpdatePhoneNumbers(ctx context.Context, c chimevoice.Caller, us []chimevoice.PhoneNumberUpdate) ([]chimevoice.PhoneNumberError, error) {
+	var failed []chimevoice.PhoneNumberError
+	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
+		failed = failed[:0]
+		for _, u := range us {
+			if u.E164 == "" {
+				failed = append(failed, chimevoice.PhoneNumberError{PhoneNumberID: u.Raw, Code: chimevoice.CodeBadRequest, Message: "The phone number ID is not a valid E.164 number."})
+				continue
+			}
+			n, err := s.getNumber(ctx, tx, c.AccountID, u.E164, true)
+			if err == nil {
+				err = s.applyUpdate(ctx, tx, n, u)
+			}
+			var ce *chimevoice.Error
+			if errors.As(err, &ce) && ce.Code != chimevoice.CodeServiceUnavailable {
+				failed = append(failed, chimevoice.PhoneNumberError{PhoneNumberID: u.Raw, Code: ce.Code, Message: ce.Message})
+				continue
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return failed, nil
+}
+
+// GetPhoneNumberSettings implements chimevoice.PhoneNumberService.
+func (s *Store) GetPhoneNumberSettings(ctx context.Context, c chimevoice.Caller) (*chimevoice.PhoneNumberSettings, error) {
+	var name string
+	var at int64
+	err := reader{s}.queryRow(ctx, `SELECT calling_name, updated_at FROM phone_number_settings WHERE account_id = ?`, c.AccountID).Scan(&name, &at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return &chimevoice.PhoneNumberSettings{}, nil
+	}
+	if err != nil {
+		return nil, s.wrap(err, "get phone number settings")
+	}
+	return &chimevoice.PhoneNumberSettings{CallingName: name, CallingNameUpdatedAt: fromMS(at)}, nil
+}
+
+// UpdatePhoneNumberSettings implements chimevoice.PhoneNumberService.
+func (s *Store) UpdatePhoneNumberSettings(ctx context.Context, c chimevoice.Caller, callingName string) error {
+	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
+		_, err := tx.exec(ctx, `INSERT INTO phone_number_settings (account_id, calling_name, updated_at) VALUES (?, ?, ?)
+			ON CONFLICT (account_id) DO UPDATE SET calling_name = excluded.calling_name, updated_at = excluded.updated_at`,
+			c.AccountID, callingName, ms(tx.now))
+		return err
+	})
+}

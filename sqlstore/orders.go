@@ -1,0 +1,287 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/chimevoice/chimevoice"
+	"github.com/chimevoice/chimevoice/pool"
+)
+
+func supported(pt chimevoice.ProductType, country string, typ chimevoice.NumberType) bool {
+	return pool.Supported(string(pt), pool.Info{Country: country, Type: string(typ)})
+}
+
+// CreatePhoneNumberOrder implements chimevoice.OrderService.
+//
+// Each number that is free and valid for the product type is reserved at
+// once (inserted as AcquireInProgress, owned by the account), so no other
+// order or account can take it; the others fail when the order completes.
+func (s *Store) CreatePhoneNumberOrder(ctx context.Context, c chimevoice.Caller, r chimevoice.OrderRequest) (*chimevoice.Order, error) {
+	var out *chimevoice.Order
+	id := uuid.NewString()
+	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
+		if err := s.checkQuota(ctx, tx, c.AccountID, len(r.E164s)); err != nil {
+			return err
+		}
+		imported, err := s.poolImported(ctx, tx)
+		if err != nil {
+			return err
+		}
+		now := ms(tx.now)
+		if _, err := tx.exec(ctx, `INSERT INTO phone_number_orders (id, account_id, product_type, status, order_type, name, created_at, updated_at, due_at) VALUES (?, ?, ?, 'Processing', 'New', ?, ?, ?, ?)`,
+			id, c.AccountID, string(r.ProductType), r.Name, now, now, ms(tx.now.Add(s.cfg.OrderLatency))); err != nil {
+			return err
+		}
+		o := &chimevoice.Order{ID: id, AccountID: c.AccountID, ProductType: r.ProductType, Status: chimevoice.OrderProcessing, OrderType: "New", Name: r.Name, CreatedAt: tx.now, UpdatedAt: tx.now}
+		for i, e164 := range r.E164s {
+			if _, err := tx.exec(ctx, `INSERT INTO phone_number_order_items (order_id, position, e164, status) VALUES (?, ?, ?, 'Processing')`, id, i, e164); err != nil {
+				return err
+			}
+			o.Numbers = append(o.Numbers, chimevoice.OrderedNumber{E164: e164, Status: chimevoice.OrderedProcessing})
+			info, ok, err := s.classify(ctx, tx, e164, imported)
+			if err != nil {
+				return err
+			}
+			if !ok || !pool.Supported(string(r.ProductType), info) {
+				continue
+			}
+			if _, err := tx.exec(ctx, `INSERT INTO phone_numbers (e164, account_id, country, number_type, product_type, status, name, order_id, created_at, updated_at)
+				VALUES (?, ?, ?, ?, ?, 'AcquireInProgress', ?, ?, ?, ?) ON CONFLICT (e164) DO NOTHING`,
+				e164, c.AccountID, info.Country, info.Type, string(r.ProductType), r.Name, id, now, now); err != nil {
+				return err
+			}
+		}
+		out = o
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.Wake()
+	return out, nil
+}
+
+// classify describes a number for ordering: from the imported pool when
+// there is one (a number outside it cannot be ordered), else from
+// libphonenumber.
+func (s *Store) classify(ctx context.Context, q querier, e164 string, imported bool) (pool.Info, bool, error) {
+	if !imported {
+		info, ok := pool.Classify(e164)
+		return info, ok, nil
+	}
+	var info pool.Info
+	err := q.queryRow(ctx, `SELECT country, number_type FROM pool_numbers WHERE e164 = ?`, e164).Scan(&info.Country, &info.Type)
+	if errors.Is(err, sql.ErrNoRows) {
+		return info, false, nil
+	}
+	if err != nil {
+		return info, false, s.wrap(err, "read pool")
+	}
+	return info, true, nil
+}
+
+func (s *Store) poolImported(ctx context.Context, q querier) (bool, error) {
+	var one int
+	err := q.queryRow(ctx, `SELECT 1 FROM pool_numbers LIMIT 1`).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, s.wrap(err, "read pool")
+	}
+	return true, nil
+}
+
+const orderCols = `id, account_id, product_type, status, order_type, name, created_at, updated_at`
+
+func scanOrder(sc interface{ Scan(...any) error }) (*chimevoice.Order, error) {
+	var o chimevoice.Order
+	var pt, status string
+	var created, updated int64
+	if err := sc.Scan(&o.ID, &o.AccountID, &pt, &status, &o.OrderType, &o.Name, &created, &updated); err != nil {
+		return nil, err
+	}
+	o.ProductType, o.Status = chimevoice.ProductType(pt), chimevoice.OrderStatus(status)
+	o.CreatedAt, o.UpdatedAt = fromMS(created), fromMS(updated)
+	return &o, nil
+}
+
+// orderItems fills the numbers of the given orders.
+func (s *Store) orderItems(ctx context.Context, q querier, orders []*chimevoice.Order) error {
+	if len(orders) == 0 {
+		return nil
+	}
+	ids := make([]string, len(orders))
+	byID := make(map[string]*chimevoice.Order, len(orders))
+	for i, o := range orders {
+		ids[i] = o.ID
+		byID[o.ID] = o
+	}
+	rows, err := q.query(ctx, `SELECT order_id, e164, status FROM phone_number_order_items WHERE `+s.d.InList("order_id")+` ORDER BY order_id, position`, s.d.ListArg(ids))
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, e164, status string
+		if err := rows.Scan(&id, &e164, &status); err != nil {
+			return s.wrap(err, "scan order items")
+		}
+		o := byID[id]
+		o.Numbers = append(o.Numbers, chimevoice.OrderedNumber{E164: e164, Status: chimevoice.OrderedNumberStatus(status)})
+	}
+	return s.wrap(rows.Err(), "read order items")
+}
+
+// GetPhoneNumberOrder implements chimevoice.OrderService.
+func (s *Store) GetPhoneNumberOrder(ctx context.Context, c chimevoice.Caller, id string) (*chimevoice.Order, error) {
+	r := reader{s}
+	o, err := scanOrder(r.queryRow(ctx, `SELECT `+orderCols+` FROM phone_number_orders WHERE id = ? AND account_id = ?`, strings.ToLower(id), c.AccountID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, chimevoice.Errorf(chimevoice.CodeNotFound, "The phone number order %s was not found.", id)
+	}
+	if err != nil {
+		return nil, s.wrap(err, "get order")
+	}
+	if err := s.orderItems(ctx, r, []*chimevoice.Order{o}); err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// ListPhoneNumberOrders implements chimevoice.OrderService. Orders are
+// listed oldest first; the token is the last (created, id) key returned.
+func (s *Store) ListPhoneNumberOrders(ctx context.Context, c chimevoice.Caller, limit int, next string) ([]*chimevoice.Order, string, error) {
+	if limit <= 0 {
+		limit = 100
+	}
+	var afterAt int64 = -1
+	afterID := ""
+	if next != "" {
+		at, id, ok := decodeOrderToken(next)
+		if !ok {
+			return nil, "", chimevoice.Errorf(chimevoice.CodeBadRequest, "NextToken: the token is not valid.")
+		}
+		afterAt, afterID = at, id
+	}
+	r := reader{s}
+	rows, err := r.query(ctx, `SELECT `+orderCols+` FROM phone_number_orders WHERE account_id = ? AND (created_at > ? OR (created_at = ? AND id > ?)) ORDER BY created_at, id LIMIT ?`,
+		c.AccountID, afterAt, afterAt, afterID, limit+1)
+	if err != nil {
+		return nil, "", err
+	}
+	var out []*chimevoice.Order
+	for rows.Next() {
+		o, err := scanOrder(rows)
+		if err != nil {
+			rows.Close()
+			return nil, "", s.wrap(err, "scan order")
+		}
+		out = append(out, o)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, "", s.wrap(err, "list orders")
+	}
+	token := ""
+	if len(out) > limit {
+		out = out[:limit]
+		last := out[len(out)-1]
+		token = encodeOrderToken(ms(last.CreatedAt), last.ID)
+	}
+	if err := s.orderItems(ctx, r, out); err != nil {
+		return nil, "", err
+	}
+	return out, token, nil
+}
+
+func encodeOrderToken(at int64, id string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("o1:" + strconv.FormatInt(at, 10) + ":" + id))
+}
+
+func decodeOrderToken(tok string) (int64, string, bool) {
+	b, err := base64.RawURLEncoding.DecodeString(tok)
+	if err != nil {
+		return 0, "", false
+	}
+	rest, ok := strings.CutPrefix(string(b), "o1:")
+	if !ok {
+		return 0, "", false
+	}
+	atStr, id, ok := strings.Cut(rest, ":")
+	at, err := strconv.ParseInt(atStr, 10, 64)
+	if !ok || err != nil {
+		return 0, "", false
+	}
+	return at, id, true
+}
+
+// completeOrders completes every Processing order that is due, each in its
+// own transaction. The conditional claim (status still Processing) makes
+// each order complete exactly once when several replicas run this.
+func (s *Store) completeOrders(ctx context.Context) (int, error) {
+	done := 0
+	for {
+		now := s.now()
+		rows, err := reader{s}.query(ctx, `SELECT id FROM phone_number_orders WHERE status = 'Processing' AND due_at <= ? ORDER BY due_at LIMIT 100`, ms(now))
+		if err != nil {
+			return done, err
+		}
+		var ids []string
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return done, s.wrap(err, "scan due orders")
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return done, s.wrap(err, "read due orders")
+		}
+		for _, id := range ids {
+			if err := s.write(ctx, func(ctx context.Context, tx *Tx) error { return s.completeOrder(ctx, tx, id) }); err != nil {
+				return done, fmt.Errorf("complete order %s: %w", id, err)
+			}
+			done++
+		}
+		if len(ids) < 100 {
+			return done, nil
+		}
+	}
+}
+
+func (s *Store) completeOrder(ctx context.Context, tx *Tx, id string) error {
+	now := ms(tx.now)
+	res, err := tx.exec(ctx, `UPDATE phone_number_orders SET status = 'Completing', updated_at = ? WHERE id = ? AND status = 'Processing'`, now, id)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return s.wrap(err, "claim order") // another replica has it
+	}
+	if _, err := tx.exec(ctx, `UPDATE phone_number_order_items SET status = CASE WHEN EXISTS (
+			SELECT 1 FROM phone_numbers p WHERE p.e164 = phone_number_order_items.e164 AND p.order_id = phone_number_order_items.order_id AND p.status = 'AcquireInProgress'
+		) THEN 'Acquired' ELSE 'Failed' END WHERE order_id = ?`, id); err != nil {
+		return err
+	}
+	if _, err := tx.exec(ctx, `UPDATE phone_numbers SET status = 'Unassigned', updated_at = ? WHERE order_id = ? AND status = 'AcquireInProgress'`, now, id); err != nil {
+		return err
+	}
+	var total, acquired int
+	if err := tx.queryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN status = 'Acquired' THEN 1 ELSE 0 END), 0) FROM phone_number_order_items WHERE order_id = ?`, id).Scan(&total, &acquired); err != nil {
+		return s.wrap(err, "count order items")
+	}
+	status := chimevoice.OrderOutcome(total, acquired)
+	_, err = tx.exec(ctx, `UPDATE phone_number_orders SET status = ? WHERE id = ?`, string(status), id)
+	return err
+}
