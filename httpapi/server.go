@@ -170,8 +170,8 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) (opName, accou
 		fail(chimevoice.Errorf(chimevoice.CodeBadRequest, "The operation %s is not supported by chimevoice.", op.Name))
 		return op.Name, account
 	}
-	if !id.Credential.Allowed(op.Name) {
-		fail(chimevoice.Errorf(chimevoice.CodeForbidden, "The access key %s is not allowed to call %s.", id.Credential.AccessKeyID, op.Name))
+	if err := id.Credential.Authorize(op.Name); err != nil {
+		fail(err)
 		return op.Name, account
 	}
 	if !s.allow(account) {

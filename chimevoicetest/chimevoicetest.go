@@ -1,0 +1,278 @@
+// Package chimevoicetest runs chimevoice in tests: the real HTTP handler on
+// an httptest server, a real store (SQLite always; more backends as they
+// register), a manual service clock, and the official AWS SDK clients
+// pointed at it.
+package chimevoicetest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/chime"
+	"github.com/aws/aws-sdk-go-v2/service/chimesdkvoice"
+	vtypes "github.com/aws/aws-sdk-go-v2/service/chimesdkvoice/types"
+
+	"github.com/chimevoice/chimevoice"
+	"github.com/chimevoice/chimevoice/httpapi"
+	"github.com/chimevoice/chimevoice/model"
+	"github.com/chimevoice/chimevoice/pool"
+	"github.com/chimevoice/chimevoice/sigv4"
+	"github.com/chimevoice/chimevoice/sqlite"
+	"github.com/chimevoice/chimevoice/sqlstore"
+)
+
+// Epoch is where every test's service clock starts.
+var Epoch = time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
+
+// Clock is a manual clock: it moves only when told to.
+type Clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// NewClock returns a clock at t.
+func NewClock(t time.Time) *Clock { return &Clock{now: t} }
+
+// Now implements chimevoice.Clock.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Backend opens a store for a test and closes it when the test ends.
+type Backend struct {
+	Name string
+	Open func(t testing.TB, cfg sqlstore.Config) *sqlstore.Store
+}
+
+// SQLite is the SQLite backend, a throwaway store per test.
+func SQLite() Backend {
+	return Backend{Name: "sqlite", Open: func(t testing.TB, cfg sqlstore.Config) *sqlstore.Store {
+		st, err := sqlite.Open(context.Background(), sqlite.Memory, cfg)
+		if err != nil {
+			t.Fatalf("open sqlite store: %v", err)
+		}
+		t.Cleanup(func() {
+			if err := st.Close(); err != nil {
+				t.Errorf("close sqlite store: %v", err)
+			}
+		})
+		return st.Store
+	}}
+}
+
+// Backends lists the backends tests run against: SQLite always, and every
+// extra backend (PostgreSQL when configured).
+func Backends(t testing.TB) []Backend {
+	bs := []Backend{SQLite()}
+	for _, extra := range extraBackends {
+		if b, ok := extra(t); ok {
+			bs = append(bs, b)
+		}
+	}
+	return bs
+}
+
+// extraBackends are registered by backend files of this package.
+var extraBackends []func(t testing.TB) (Backend, bool)
+
+// Each runs fn once per backend, as a subtest named after it.
+func Each(t *testing.T, fn func(t *testing.T, b Backend)) {
+	for _, b := range Backends(t) {
+		t.Run(b.Name, func(t *testing.T) { fn(t, b) })
+	}
+}
+
+// Options configure a test server.
+type Options struct {
+	Backend         Backend // zero: SQLite
+	MaxPhoneNumbers int
+	Retention       time.Duration
+	OrderLatency    time.Duration
+	RateLimit       float64
+	Credentials     []sigv4.Credential // nil: the development credential
+	AdminToken      string
+}
+
+// Server is chimevoice on an httptest server.
+type Server struct {
+	URL    string
+	Clock  *Clock
+	Store  *sqlstore.Store
+	HTTP   *httptest.Server
+	Voice  *chimesdkvoice.Client // chime-sdk-voice client with the first credential
+	Legacy *chime.Client         // legacy chime client with the first credential
+}
+
+var (
+	apiOnce sync.Once
+	apiVal  *model.API
+	apiErr  error
+	poolVal = pool.New()
+)
+
+// loadAPI loads the models once per test binary: they are immutable.
+func loadAPI() (*model.API, error) {
+	apiOnce.Do(func() { apiVal, apiErr = model.Load() })
+	return apiVal, apiErr
+}
+
+// New starts a server for the test; it stops when the test ends.
+func New(t testing.TB, o Options) *Server {
+	t.Helper()
+	if o.Backend.Open == nil {
+		o.Backend = SQLite()
+	}
+	if o.Credentials == nil {
+		o.Credentials = []sigv4.Credential{sigv4.DevCredential()}
+	}
+	clock := NewClock(Epoch)
+	st := o.Backend.Open(t, sqlstore.Config{
+		Retention:       o.Retention,
+		OrderLatency:    o.OrderLatency,
+		MaxPhoneNumbers: o.MaxPhoneNumbers,
+		Clock:           clock,
+		Pool:            poolVal,
+	})
+	api, err := loadAPI()
+	if err != nil {
+		t.Fatalf("load models: %v", err)
+	}
+	h := httpapi.New(api, httpapi.Services{Numbers: st, Orders: st, Admin: st}, httpapi.Options{
+		Verifier:   sigv4.NewVerifier(o.Credentials, time.Now),
+		RateLimit:  o.RateLimit,
+		AdminToken: o.AdminToken,
+	})
+	hs := httptest.NewServer(h)
+	t.Cleanup(hs.Close)
+	s := &Server{URL: hs.URL, Clock: clock, Store: st, HTTP: hs}
+	c := o.Credentials[0]
+	s.Voice, s.Legacy = s.Clients(c.AccessKeyID, c.SecretAccessKey)
+	return s
+}
+
+// Clients returns SDK clients for both APIs signing with the given key.
+// Retries are off so that tests see every answer as it is.
+func (s *Server) Clients(accessKey, secret string) (*chimesdkvoice.Client, *chime.Client) {
+	creds := credentials.NewStaticCredentialsProvider(accessKey, secret, "")
+	voice := chimesdkvoice.New(chimesdkvoice.Options{
+		Region: "us-east-1", Credentials: creds, BaseEndpoint: aws.String(s.URL),
+		RetryMaxAttempts: 1, HTTPClient: s.HTTP.Client(),
+	})
+	legacy := chime.New(chime.Options{
+		Region: "us-east-1", Credentials: creds, BaseEndpoint: aws.String(s.URL),
+		RetryMaxAttempts: 1, HTTPClient: s.HTTP.Client(),
+	})
+	return voice, legacy
+}
+
+// Admin calls the admin API and decodes the JSON answer into out (if not nil).
+// It returns the status code.
+func (s *Server) Admin(t testing.TB, method, path string, body any, out any) int {
+	t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			t.Fatalf("admin %s %s: %v", method, path, err)
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, s.URL+path, rd)
+	if err != nil {
+		t.Fatalf("admin %s %s: %v", method, path, err)
+	}
+	resp, err := s.HTTP.Client().Do(req)
+	if err != nil {
+		t.Fatalf("admin %s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	if out != nil && len(data) > 0 {
+		if err := json.Unmarshal(data, out); err != nil {
+			t.Fatalf("admin %s %s: decode %q: %v", method, path, data, err)
+		}
+	}
+	return resp.StatusCode
+}
+
+// Advance moves the service clock forward through the admin API (which runs
+// the work that became due before it answers) and returns the new time.
+func (s *Server) Advance(t testing.TB, d time.Duration) time.Time {
+	t.Helper()
+	var out struct{ Now time.Time }
+	if code := s.Admin(t, http.MethodPost, "/_chimevoice/clock", map[string]string{"Advance": d.String()}, &out); code != http.StatusOK {
+		t.Fatalf("advance clock by %s: status %d", d, code)
+	}
+	return out.Now
+}
+
+// Now returns the service clock.
+func (s *Server) Now(t testing.TB) time.Time {
+	t.Helper()
+	var out struct{ Now time.Time }
+	if code := s.Admin(t, http.MethodGet, "/_chimevoice/clock", nil, &out); code != http.StatusOK {
+		t.Fatalf("get clock: status %d", code)
+	}
+	return out.Now
+}
+
+// Provision searches the area code for n free numbers, orders them with
+// the product type, completes the order and returns the numbers (E.164).
+func (s *Server) Provision(t testing.TB, client *chimesdkvoice.Client, areaCode string, n int, pt vtypes.PhoneNumberProductType) []string {
+	t.Helper()
+	ctx := context.Background()
+	var nums []string
+	var token *string
+	for len(nums) < n {
+		out, err := client.SearchAvailablePhoneNumbers(ctx, &chimesdkvoice.SearchAvailablePhoneNumbersInput{
+			AreaCode: aws.String(areaCode), MaxResults: aws.Int32(int32(min(500, n-len(nums)))), NextToken: token,
+		})
+		if err != nil {
+			t.Fatalf("search %s: %v", areaCode, err)
+		}
+		nums = append(nums, out.E164PhoneNumbers...)
+		if out.NextToken == nil {
+			break
+		}
+		token = out.NextToken
+	}
+	if len(nums) < n {
+		t.Fatalf("search %s: found %d of %d numbers", areaCode, len(nums), n)
+	}
+	for i := 0; i < n; i += chimevoice.MaxBatch {
+		batch := nums[i:min(n, i+chimevoice.MaxBatch)]
+		o, err := client.CreatePhoneNumberOrder(ctx, &chimesdkvoice.CreatePhoneNumberOrderInput{ProductType: pt, E164PhoneNumbers: batch})
+		if err != nil {
+			t.Fatalf("order %d numbers: %v", len(batch), err)
+		}
+		s.Advance(t, 0)
+		got, err := client.GetPhoneNumberOrder(ctx, &chimesdkvoice.GetPhoneNumberOrderInput{PhoneNumberOrderId: o.PhoneNumberOrder.PhoneNumberOrderId})
+		if err != nil {
+			t.Fatalf("get order: %v", err)
+		}
+		if got.PhoneNumberOrder.Status != vtypes.PhoneNumberOrderStatusSuccessful {
+			t.Fatalf("order %s: status %s, want Successful", *o.PhoneNumberOrder.PhoneNumberOrderId, got.PhoneNumberOrder.Status)
+		}
+	}
+	return nums[:n]
+}
+
+// Must fails the test on err.
+func Must(t testing.TB, err error, what string, args ...any) {
+	t.Helper()
+	if err != nil {
+		t.Fatalf("%s: %v", fmt.Sprintf(what, args...), err)
+	}
+}
