@@ -7,6 +7,8 @@ package chimevoicetest
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -17,6 +19,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/chime"
 	"github.com/aws/aws-sdk-go-v2/service/chimesdkvoice"
@@ -113,6 +116,7 @@ type Server struct {
 	HTTP   *httptest.Server
 	Voice  *chimesdkvoice.Client // chime-sdk-voice client with the first credential
 	Legacy *chime.Client         // legacy chime client with the first credential
+	opts   Options
 }
 
 var (
@@ -156,7 +160,7 @@ func New(t testing.TB, o Options) *Server {
 	})
 	hs := httptest.NewServer(h)
 	t.Cleanup(hs.Close)
-	s := &Server{URL: hs.URL, Clock: clock, Store: st, HTTP: hs}
+	s := &Server{URL: hs.URL, Clock: clock, Store: st, HTTP: hs, opts: o}
 	c := o.Credentials[0]
 	s.Voice, s.Legacy = s.Clients(c.AccessKeyID, c.SecretAccessKey)
 	return s
@@ -229,7 +233,8 @@ func (s *Server) Now(t testing.TB) time.Time {
 }
 
 // Provision searches the area code for n free numbers, orders them with
-// the product type, completes the order and returns the numbers (E.164).
+// the product type, completes the order (advancing the clock by the order
+// latency) and returns the numbers (E.164).
 func (s *Server) Provision(t testing.TB, client *chimesdkvoice.Client, areaCode string, n int, pt vtypes.PhoneNumberProductType) []string {
 	t.Helper()
 	ctx := context.Background()
@@ -257,7 +262,7 @@ func (s *Server) Provision(t testing.TB, client *chimesdkvoice.Client, areaCode 
 		if err != nil {
 			t.Fatalf("order %d numbers: %v", len(batch), err)
 		}
-		s.Advance(t, 0)
+		s.Advance(t, s.opts.OrderLatency)
 		got, err := client.GetPhoneNumberOrder(ctx, &chimesdkvoice.GetPhoneNumberOrderInput{PhoneNumberOrderId: o.PhoneNumberOrder.PhoneNumberOrderId})
 		if err != nil {
 			t.Fatalf("get order: %v", err)
@@ -275,4 +280,85 @@ func Must(t testing.TB, err error, what string, args ...any) {
 	if err != nil {
 		t.Fatalf("%s: %v", fmt.Sprintf(what, args...), err)
 	}
+}
+
+// Response is a raw HTTP answer.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// Signed sends a request signed with SigV4 (service chime, us-east-1) with
+// the given key, and returns the raw answer. path may hold a query string
+// and must be escaped as it should go on the wire.
+func (s *Server) Signed(t testing.TB, accessKey, secret, method, path string, body []byte) Response {
+	t.Helper()
+	req, err := http.NewRequest(method, s.URL+path, bytes.NewReader(body))
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	sum := sha256.Sum256(body)
+	signer := v4.NewSigner()
+	if err := signer.SignHTTP(context.Background(), aws.Credentials{AccessKeyID: accessKey, SecretAccessKey: secret}, req, hex.EncodeToString(sum[:]), "chime", "us-east-1", time.Now()); err != nil {
+		t.Fatalf("sign %s %s: %v", method, path, err)
+	}
+	return s.Send(t, req)
+}
+
+// Do sends a request signed with the development credential.
+func (s *Server) Do(t testing.TB, method, path string, body []byte) Response {
+	t.Helper()
+	dev := sigv4.DevCredential()
+	return s.Signed(t, dev.AccessKeyID, dev.SecretAccessKey, method, path, body)
+}
+
+// Send sends req as it is.
+func (s *Server) Send(t testing.TB, req *http.Request) Response {
+	t.Helper()
+	resp, err := s.HTTP.Client().Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", req.Method, req.URL, err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("%s %s: read body: %v", req.Method, req.URL, err)
+	}
+	return Response{Status: resp.StatusCode, Header: resp.Header, Body: data}
+}
+
+// Snapshot returns everything the account of client can read about its
+// phone numbers, orders and settings, to compare before and after a
+// request that must change nothing.
+func (s *Server) Snapshot(t testing.TB, client *chimesdkvoice.Client) string {
+	t.Helper()
+	ctx := context.Background()
+	var all struct {
+		Numbers  []vtypes.PhoneNumber
+		Orders   []vtypes.PhoneNumberOrder
+		CallingName *string
+		CallingAt   *time.Time
+	}
+	np := chimesdkvoice.NewListPhoneNumbersPaginator(client, &chimesdkvoice.ListPhoneNumbersInput{})
+	for np.HasMorePages() {
+		page, err := np.NextPage(ctx)
+		Must(t, err, "snapshot: list phone numbers")
+		all.Numbers = append(all.Numbers, page.PhoneNumbers...)
+	}
+	op := chimesdkvoice.NewListPhoneNumberOrdersPaginator(client, &chimesdkvoice.ListPhoneNumberOrdersInput{})
+	for op.HasMorePages() {
+		page, err := op.NextPage(ctx)
+		Must(t, err, "snapshot: list orders")
+		all.Orders = append(all.Orders, page.PhoneNumberOrders...)
+	}
+	settings, err := client.GetPhoneNumberSettings(ctx, &chimesdkvoice.GetPhoneNumberSettingsInput{})
+	Must(t, err, "snapshot: settings")
+	all.CallingName, all.CallingAt = settings.CallingName, settings.CallingNameUpdatedTimestamp
+	b, err := json.Marshal(all)
+	Must(t, err, "snapshot: encode")
+	return string(b)
 }
