@@ -67,10 +67,3 @@ func StatusFor(assocs int) Status {
 	}
 	return StatusUnassigned
 }
-
-// PurgeDue reports whether a number deleted at deletedAt is due for
-// permanent deletion at now: the service clock has reached
-// deletedAt + retention.
-func PurgeDue(deletedAt, now time.Time, retention time.Duration) bool {
-	return !deletedAt.IsZero() && !now.Before(deletedAt.Add(retention))
-}

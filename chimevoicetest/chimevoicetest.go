@@ -157,6 +157,7 @@ func New(t testing.TB, o Options) *Server {
 		Verifier:   sigv4.NewVerifier(o.Credentials, time.Now),
 		RateLimit:  o.RateLimit,
 		AdminToken: o.AdminToken,
+		Now:        clock.Now, // frozen unless a test moves it: throttling is exact
 	})
 	hs := httptest.NewServer(h)
 	t.Cleanup(hs.Close)
@@ -338,8 +339,8 @@ func (s *Server) Snapshot(t testing.TB, client *chimesdkvoice.Client) string {
 	t.Helper()
 	ctx := context.Background()
 	var all struct {
-		Numbers  []vtypes.PhoneNumber
-		Orders   []vtypes.PhoneNumberOrder
+		Numbers     []vtypes.PhoneNumber
+		Orders      []vtypes.PhoneNumberOrder
 		CallingName *string
 		CallingAt   *time.Time
 	}

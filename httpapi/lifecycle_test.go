@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -259,3 +260,16 @@ func TestLegacyClientSharesInventory(t *testing.T) {
 		}
 	})
 }
+
+// apiErrorCode returns the AWS error code of err ("" if it is not one).
+func apiErrorCode(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode()
+	}
+	return ""
+}
+
+func errorf(format string, args ...any) error { return fmt.Errorf(format, args...) }
+
+func sortInts(s []int) { slices.Sort(s) }

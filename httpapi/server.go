@@ -44,6 +44,9 @@ type Options struct {
 	RateLimit  float64 // requests per second per account; 0 = off
 	AdminToken string  // bearer token for the admin API from non-loopback addresses
 	Logger     *slog.Logger
+	// Now is the real clock the rate limiter runs on (time.Now when nil);
+	// tests freeze it to make throttling deterministic.
+	Now func() time.Time
 }
 
 // call is one decoded API request as a handler sees it.
@@ -76,6 +79,9 @@ type Server struct {
 func New(api *model.API, svc Services, opts Options) *Server {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
 	}
 	s := &Server{api: api, svc: svc, opts: opts, log: opts.Logger, handlers: map[string]handler{}, limiters: map[string]*rate.Limiter{}}
 	s.registerNumbers()
@@ -237,7 +243,7 @@ func (s *Server) allow(account string) bool {
 		s.limiters[account] = lim
 	}
 	s.limMu.Unlock()
-	return lim.Allow()
+	return lim.AllowN(s.opts.Now(), 1)
 }
 
 // adminAllowed lets admin calls through from loopback, or with the bearer token.
