@@ -125,7 +125,8 @@ func (s *Store) orderItems(ctx context.Context, q querier, orders []*chimevoice.
 		ids[i] = o.ID
 		byID[o.ID] = o
 	}
-	rows, err := q.query(ctx, `SELECT order_id, e164, status FROM phone_number_order_items WHERE `+s.d.InList("order_id")+` ORDER BY order_id, position`, s.d.ListArg(ids))
+	in, arg := s.inList("order_id", ids)
+	rows, err := q.query(ctx, `SELECT order_id, e164, status FROM phone_number_order_items WHERE `+in+` ORDER BY order_id, position`, arg)
 	if err != nil {
 		return err
 	}

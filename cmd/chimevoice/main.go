@@ -41,6 +41,7 @@ const usage = `chimevoice — the Amazon Chime SDK Voice phone-number API, self-
 
 Usage:
   chimevoice [serve] [flags]   serve the API (the default command)
+  chimevoice bench [flags]     load an endpoint and report throughput and latency
   chimevoice version           print the version
 
 Run "chimevoice serve -h" for the flags.
@@ -57,6 +58,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "version":
 		fmt.Fprintln(stdout, "chimevoice", chimevoice.Version)
 		return nil
+	case "bench":
+		return benchCmd(ctx, args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
