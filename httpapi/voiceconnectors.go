@@ -31,7 +31,9 @@ type pageIn struct {
 	NextToken  string
 }
 
-func (p pageIn) page() chimevoice.Page { return chimevoice.Page{Limit: p.MaxResults, NextToken: p.NextToken} }
+func (p pageIn) page() chimevoice.Page {
+	return chimevoice.Page{Limit: p.MaxResults, NextToken: p.NextToken}
+}
 
 // listOf decodes a list input that has only paging members, lists and
 // converts each item.
