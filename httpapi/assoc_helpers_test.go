@@ -40,6 +40,15 @@ func wantAPIError(t *testing.T, err error, status int, shape string, mentions ..
 	}
 }
 
+// apiShape is the exception shape of an AWS error ("" for others).
+func apiShape(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode()
+	}
+	return ""
+}
+
 // errorCodes maps each refused number to its ErrorCode.
 func errorCodes(errs []vtypes.PhoneNumberError) map[string]string {
 	out := map[string]string{}
