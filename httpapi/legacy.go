@@ -7,11 +7,12 @@ import (
 )
 
 func (s *Server) registerLegacy() {
+	a := s.svc.Accounts
 	s.handle("CreateAccount", s.createAccount)
-	s.handle("GetAccount", s.getAccount)
+	s.handle("GetAccount", getter("AccountId", a.GetAccount, accountOutput))
 	s.handle("ListAccounts", s.listAccounts)
 	s.handle("UpdateAccount", s.updateAccount)
-	s.handle("DeleteAccount", s.deleteAccount)
+	s.handle("DeleteAccount", deleter("AccountId", a.DeleteAccount))
 	s.handle("CreateUser", s.createUser)
 	s.handle("InviteUsers", s.inviteUsers)
 	s.handle("GetUser", s.getUser)
@@ -40,7 +41,7 @@ func account(a *chimevoice.Account) accountOut {
 	}
 }
 
-type accountOutput struct{ Account accountOut }
+func accountOutput(a *chimevoice.Account) any { return struct{ Account accountOut }{account(a)} }
 
 type accountIn struct {
 	AccountId      string
@@ -58,19 +59,7 @@ func (s *Server) createAccount(ctx context.Context, c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return accountOutput{account(a)}, nil
-}
-
-func (s *Server) getAccount(ctx context.Context, c *call) (any, error) {
-	var in accountIn
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	a, err := s.svc.Accounts.GetAccount(ctx, c.caller, in.AccountId)
-	if err != nil {
-		return nil, err
-	}
-	return accountOutput{account(a)}, nil
+	return accountOutput(a), nil
 }
 
 func (s *Server) listAccounts(ctx context.Context, c *call) (any, error) {
@@ -87,10 +76,7 @@ func (s *Server) listAccounts(ctx context.Context, c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return struct {
-		Accounts  []accountOut
-		NextToken string `json:",omitempty"`
-	}{convert(as, account), next}, nil
+	return listed("Accounts", convert(as, account), next), nil
 }
 
 func (s *Server) updateAccount(ctx context.Context, c *call) (any, error) {
@@ -102,15 +88,7 @@ func (s *Server) updateAccount(ctx context.Context, c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return accountOutput{account(a)}, nil
-}
-
-func (s *Server) deleteAccount(ctx context.Context, c *call) (any, error) {
-	var in accountIn
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	return nil, s.svc.Accounts.DeleteAccount(ctx, c.caller, in.AccountId)
+	return accountOutput(a), nil
 }
 
 type alexaIO struct {
@@ -228,10 +206,7 @@ func (s *Server) listUsers(ctx context.Context, c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return struct {
-		Users     []userOut
-		NextToken string `json:",omitempty"`
-	}{convert(us, user), next}, nil
+	return listed("Users", convert(us, user), next), nil
 }
 
 func (s *Server) updateUser(ctx context.Context, c *call) (any, error) {

@@ -7,16 +7,17 @@ import (
 )
 
 func (s *Server) registerSipMedia() {
+	sm := s.svc.SipMedia
 	s.handle("CreateSipMediaApplication", s.createSipMediaApplication)
-	s.handle("GetSipMediaApplication", s.getSipMediaApplication)
-	s.handle("ListSipMediaApplications", s.listSipMediaApplications)
+	s.handle("GetSipMediaApplication", getter("SipMediaApplicationId", sm.GetSipMediaApplication, sipMediaApplicationOutput))
+	s.handle("ListSipMediaApplications", lister("SipMediaApplications", sm.ListSipMediaApplications, sipMediaApplication))
 	s.handle("UpdateSipMediaApplication", s.updateSipMediaApplication)
-	s.handle("DeleteSipMediaApplication", s.deleteSipMediaApplication)
+	s.handle("DeleteSipMediaApplication", deleter("SipMediaApplicationId", sm.DeleteSipMediaApplication))
 	s.handle("CreateSipRule", s.createSipRule)
-	s.handle("GetSipRule", s.getSipRule)
+	s.handle("GetSipRule", getter("SipRuleId", sm.GetSipRule, sipRuleOutput))
 	s.handle("ListSipRules", s.listSipRules)
 	s.handle("UpdateSipRule", s.updateSipRule)
-	s.handle("DeleteSipRule", s.deleteSipRule)
+	s.handle("DeleteSipRule", deleter("SipRuleId", sm.DeleteSipRule))
 }
 
 type endpointIO struct{ LambdaArn string }
@@ -39,7 +40,9 @@ func sipMediaApplication(a *chimevoice.SipMediaApplication) sipMediaApplicationO
 	}
 }
 
-type sipMediaApplicationOutput struct{ SipMediaApplication sipMediaApplicationOut }
+func sipMediaApplicationOutput(a *chimevoice.SipMediaApplication) any {
+	return struct{ SipMediaApplication sipMediaApplicationOut }{sipMediaApplication(a)}
+}
 
 type smaIn struct {
 	SipMediaApplicationId string
@@ -66,32 +69,7 @@ func (s *Server) createSipMediaApplication(ctx context.Context, c *call) (any, e
 	if err != nil {
 		return nil, err
 	}
-	return sipMediaApplicationOutput{sipMediaApplication(a)}, nil
-}
-
-func (s *Server) getSipMediaApplication(ctx context.Context, c *call) (any, error) {
-	var in smaIn
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	a, err := s.svc.SipMedia.GetSipMediaApplication(ctx, c.caller, in.SipMediaApplicationId)
-	if err != nil {
-		return nil, err
-	}
-	return sipMediaApplicationOutput{sipMediaApplication(a)}, nil
-}
-
-func (s *Server) listSipMediaApplications(ctx context.Context, c *call) (any, error) {
-	as, next, err := listOf(c, func(p chimevoice.Page) ([]*chimevoice.SipMediaApplication, string, error) {
-		return s.svc.SipMedia.ListSipMediaApplications(ctx, c.caller, p)
-	}, sipMediaApplication)
-	if err != nil {
-		return nil, err
-	}
-	return struct {
-		SipMediaApplications []sipMediaApplicationOut
-		NextToken            string `json:",omitempty"`
-	}{as, next}, nil
+	return sipMediaApplicationOutput(a), nil
 }
 
 func (s *Server) updateSipMediaApplication(ctx context.Context, c *call) (any, error) {
@@ -103,15 +81,7 @@ func (s *Server) updateSipMediaApplication(ctx context.Context, c *call) (any, e
 	if err != nil {
 		return nil, err
 	}
-	return sipMediaApplicationOutput{sipMediaApplication(a)}, nil
-}
-
-func (s *Server) deleteSipMediaApplication(ctx context.Context, c *call) (any, error) {
-	var in smaIn
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	return nil, s.svc.SipMedia.DeleteSipMediaApplication(ctx, c.caller, in.SipMediaApplicationId)
+	return sipMediaApplicationOutput(a), nil
 }
 
 type targetIO struct {
@@ -141,7 +111,7 @@ func sipRule(r *chimevoice.SipRule) sipRuleOut {
 	}
 }
 
-type sipRuleOutput struct{ SipRule sipRuleOut }
+func sipRuleOutput(r *chimevoice.SipRule) any { return struct{ SipRule sipRuleOut }{sipRule(r)} }
 
 type ruleIn struct {
 	SipRuleId          string
@@ -174,19 +144,7 @@ func (s *Server) createSipRule(ctx context.Context, c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return sipRuleOutput{sipRule(out)}, nil
-}
-
-func (s *Server) getSipRule(ctx context.Context, c *call) (any, error) {
-	var in ruleIn
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	r, err := s.svc.SipMedia.GetSipRule(ctx, c.caller, in.SipRuleId)
-	if err != nil {
-		return nil, err
-	}
-	return sipRuleOutput{sipRule(r)}, nil
+	return sipRuleOutput(out), nil
 }
 
 func (s *Server) listSipRules(ctx context.Context, c *call) (any, error) {
@@ -202,10 +160,7 @@ func (s *Server) listSipRules(ctx context.Context, c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return struct {
-		SipRules  []sipRuleOut
-		NextToken string `json:",omitempty"`
-	}{convert(rs, sipRule), next}, nil
+	return listed("SipRules", convert(rs, sipRule), next), nil
 }
 
 func (s *Server) updateSipRule(ctx context.Context, c *call) (any, error) {
@@ -217,15 +172,7 @@ func (s *Server) updateSipRule(ctx context.Context, c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return sipRuleOutput{sipRule(r)}, nil
-}
-
-func (s *Server) deleteSipRule(ctx context.Context, c *call) (any, error) {
-	var in ruleIn
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	return nil, s.svc.SipMedia.DeleteSipRule(ctx, c.caller, in.SipRuleId)
+	return sipRuleOutput(r), nil
 }
 
 func (s *Server) registerTags() {

@@ -7,18 +7,18 @@ import (
 )
 
 func (s *Server) registerVoiceConnectors() {
+	vc := s.svc.VoiceConnectors
 	s.handle("CreateVoiceConnector", s.createVoiceConnector)
-	s.handle("GetVoiceConnector", s.getVoiceConnector)
-	s.handle("ListVoiceConnectors", s.listVoiceConnectors)
+	s.handle("GetVoiceConnector", getter("VoiceConnectorId", vc.GetVoiceConnector, voiceConnectorOutput))
+	s.handle("ListVoiceConnectors", lister("VoiceConnectors", vc.ListVoiceConnectors, voiceConnector))
 	s.handle("UpdateVoiceConnector", s.updateVoiceConnector)
-	s.handle("DeleteVoiceConnector", s.deleteVoiceConnector)
+	s.handle("DeleteVoiceConnector", deleter("VoiceConnectorId", vc.DeleteVoiceConnector))
 	s.handle("ListAvailableVoiceConnectorRegions", s.listAvailableVoiceConnectorRegions)
 	s.handle("CreateVoiceConnectorGroup", s.createVoiceConnectorGroup)
-	s.handle("GetVoiceConnectorGroup", s.getVoiceConnectorGroup)
-	s.handle("ListVoiceConnectorGroups", s.listVoiceConnectorGroups)
+	s.handle("GetVoiceConnectorGroup", getter("VoiceConnectorGroupId", vc.GetVoiceConnectorGroup, voiceConnectorGroupOutput))
+	s.handle("ListVoiceConnectorGroups", lister("VoiceConnectorGroups", vc.ListVoiceConnectorGroups, voiceConnectorGroup))
 	s.handle("UpdateVoiceConnectorGroup", s.updateVoiceConnectorGroup)
-	s.handle("DeleteVoiceConnectorGroup", s.deleteVoiceConnectorGroup)
-	vc := s.svc.VoiceConnectors
+	s.handle("DeleteVoiceConnectorGroup", deleter("VoiceConnectorGroupId", vc.DeleteVoiceConnectorGroup))
 	s.handle("AssociatePhoneNumbersWithVoiceConnector", s.associate(chimevoice.AssocVoiceConnector, vc.AssociatePhoneNumbers))
 	s.handle("AssociatePhoneNumbersWithVoiceConnectorGroup", s.associate(chimevoice.AssocVoiceConnectorGroup, vc.AssociatePhoneNumbers))
 	s.handle("DisassociatePhoneNumbersFromVoiceConnector", s.associate(chimevoice.AssocVoiceConnector, vc.DisassociatePhoneNumbers))
@@ -35,18 +35,55 @@ func (p pageIn) page() chimevoice.Page {
 	return chimevoice.Page{Limit: p.MaxResults, NextToken: p.NextToken}
 }
 
-// listOf decodes a list input that has only paging members, lists and
-// converts each item.
-func listOf[T, O any](c *call, list func(chimevoice.Page) ([]T, string, error), conv func(T) O) ([]O, string, error) {
-	var in pageIn
-	if err := c.decode(&in); err != nil {
-		return nil, "", err
+// str returns a string member of the input ("" when absent).
+func (c *call) str(member string) string {
+	v, _ := c.in[member].(string)
+	return v
+}
+
+// getter serves an operation that reads one resource by the ID member
+// (a path parameter the model requires).
+func getter[T any](member string, get func(context.Context, chimevoice.Caller, string) (T, error), out func(T) any) handler {
+	return func(ctx context.Context, c *call) (any, error) {
+		v, err := get(ctx, c.caller, c.str(member))
+		if err != nil {
+			return nil, err
+		}
+		return out(v), nil
 	}
-	items, next, err := list(in.page())
-	if err != nil {
-		return nil, "", err
+}
+
+// deleter serves an operation that deletes one resource by the ID member.
+func deleter(member string, del func(context.Context, chimevoice.Caller, string) error) handler {
+	return func(ctx context.Context, c *call) (any, error) {
+		return nil, del(ctx, c.caller, c.str(member))
 	}
-	return convert(items, conv), next, nil
+}
+
+// lister serves a list operation whose input has only paging members;
+// the items go out under the output member items.
+func lister[T, O any](items string, list func(context.Context, chimevoice.Caller, chimevoice.Page) ([]T, string, error), conv func(T) O) handler {
+	return func(ctx context.Context, c *call) (any, error) {
+		var in pageIn
+		if err := c.decode(&in); err != nil {
+			return nil, err
+		}
+		xs, next, err := list(ctx, c.caller, in.page())
+		if err != nil {
+			return nil, err
+		}
+		return listed(items, convert(xs, conv), next), nil
+	}
+}
+
+// listed is the output of a list operation: the items under their member
+// name, and NextToken when there are more.
+func listed(items string, xs any, next string) map[string]any {
+	out := map[string]any{items: xs}
+	if next != "" {
+		out["NextToken"] = next
+	}
+	return out
 }
 
 func convert[T, O any](items []T, conv func(T) O) []O {
@@ -87,9 +124,9 @@ func voiceConnector(v *chimevoice.VoiceConnector) voiceConnectorOut {
 	}
 }
 
-type voiceConnectorOutput struct{ VoiceConnector voiceConnectorOut }
-
-type voiceConnectorIDIn struct{ VoiceConnectorId string }
+func voiceConnectorOutput(v *chimevoice.VoiceConnector) any {
+	return struct{ VoiceConnector voiceConnectorOut }{voiceConnector(v)}
+}
 
 func (s *Server) createVoiceConnector(ctx context.Context, c *call) (any, error) {
 	var in struct {
@@ -110,32 +147,7 @@ func (s *Server) createVoiceConnector(ctx context.Context, c *call) (any, error)
 	if err != nil {
 		return nil, err
 	}
-	return voiceConnectorOutput{voiceConnector(v)}, nil
-}
-
-func (s *Server) getVoiceConnector(ctx context.Context, c *call) (any, error) {
-	var in voiceConnectorIDIn
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	v, err := s.svc.VoiceConnectors.GetVoiceConnector(ctx, c.caller, in.VoiceConnectorId)
-	if err != nil {
-		return nil, err
-	}
-	return voiceConnectorOutput{voiceConnector(v)}, nil
-}
-
-func (s *Server) listVoiceConnectors(ctx context.Context, c *call) (any, error) {
-	vs, next, err := listOf(c, func(p chimevoice.Page) ([]*chimevoice.VoiceConnector, string, error) {
-		return s.svc.VoiceConnectors.ListVoiceConnectors(ctx, c.caller, p)
-	}, voiceConnector)
-	if err != nil {
-		return nil, err
-	}
-	return struct {
-		VoiceConnectors []voiceConnectorOut
-		NextToken       string `json:",omitempty"`
-	}{vs, next}, nil
+	return voiceConnectorOutput(v), nil
 }
 
 func (s *Server) updateVoiceConnector(ctx context.Context, c *call) (any, error) {
@@ -151,15 +163,7 @@ func (s *Server) updateVoiceConnector(ctx context.Context, c *call) (any, error)
 	if err != nil {
 		return nil, err
 	}
-	return voiceConnectorOutput{voiceConnector(v)}, nil
-}
-
-func (s *Server) deleteVoiceConnector(ctx context.Context, c *call) (any, error) {
-	var in voiceConnectorIDIn
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	return nil, s.svc.VoiceConnectors.DeleteVoiceConnector(ctx, c.caller, in.VoiceConnectorId)
+	return voiceConnectorOutput(v), nil
 }
 
 func (s *Server) listAvailableVoiceConnectorRegions(ctx context.Context, c *call) (any, error) {
@@ -190,7 +194,9 @@ func voiceConnectorGroup(g *chimevoice.VoiceConnectorGroup) voiceConnectorGroupO
 	}
 }
 
-type voiceConnectorGroupOutput struct{ VoiceConnectorGroup voiceConnectorGroupOut }
+func voiceConnectorGroupOutput(g *chimevoice.VoiceConnectorGroup) any {
+	return struct{ VoiceConnectorGroup voiceConnectorGroupOut }{voiceConnectorGroup(g)}
+}
 
 type groupIn struct {
 	VoiceConnectorGroupId string
@@ -218,32 +224,7 @@ func (s *Server) createVoiceConnectorGroup(ctx context.Context, c *call) (any, e
 	if err != nil {
 		return nil, err
 	}
-	return voiceConnectorGroupOutput{voiceConnectorGroup(g)}, nil
-}
-
-func (s *Server) getVoiceConnectorGroup(ctx context.Context, c *call) (any, error) {
-	var in groupIn
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	g, err := s.svc.VoiceConnectors.GetVoiceConnectorGroup(ctx, c.caller, in.VoiceConnectorGroupId)
-	if err != nil {
-		return nil, err
-	}
-	return voiceConnectorGroupOutput{voiceConnectorGroup(g)}, nil
-}
-
-func (s *Server) listVoiceConnectorGroups(ctx context.Context, c *call) (any, error) {
-	gs, next, err := listOf(c, func(p chimevoice.Page) ([]*chimevoice.VoiceConnectorGroup, string, error) {
-		return s.svc.VoiceConnectors.ListVoiceConnectorGroups(ctx, c.caller, p)
-	}, voiceConnectorGroup)
-	if err != nil {
-		return nil, err
-	}
-	return struct {
-		VoiceConnectorGroups []voiceConnectorGroupOut
-		NextToken            string `json:",omitempty"`
-	}{gs, next}, nil
+	return voiceConnectorGroupOutput(g), nil
 }
 
 func (s *Server) updateVoiceConnectorGroup(ctx context.Context, c *call) (any, error) {
@@ -259,15 +240,7 @@ func (s *Server) updateVoiceConnectorGroup(ctx context.Context, c *call) (any, e
 	if err != nil {
 		return nil, err
 	}
-	return voiceConnectorGroupOutput{voiceConnectorGroup(g)}, nil
-}
-
-func (s *Server) deleteVoiceConnectorGroup(ctx context.Context, c *call) (any, error) {
-	var in groupIn
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	return nil, s.svc.VoiceConnectors.DeleteVoiceConnectorGroup(ctx, c.caller, in.VoiceConnectorGroupId)
+	return voiceConnectorGroupOutput(g), nil
 }
 
 // associate serves the four (dis)associate calls of Voice Connectors and
