@@ -237,7 +237,7 @@ func TestUserAssociationCycle(t *testing.T) {
 			t.Fatalf("batch delete errors %+v", del.PhoneNumberErrors)
 		}
 		_, err = l.DeletePhoneNumber(bg, &chime.DeletePhoneNumberInput{PhoneNumberId: aws.String(n)})
-		wantAPIError(t, err, 400, "BadRequestException")
+		wantAPIError(t, err, 400, "BadRequestException", "user "+u)
 		_, err = l.DeleteAccount(bg, &chime.DeleteAccountInput{AccountId: aws.String(acct)})
 		wantAPIError(t, err, 422, "UnprocessableEntityException", "DisassociatePhoneNumberFromUser")
 
