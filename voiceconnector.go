@@ -230,3 +230,19 @@ type TagService interface {
 	// ListTagsForResource returns the tags ordered by key.
 	ListTagsForResource(ctx context.Context, c Caller, arn string) ([]Tag, error)
 }
+
+// SettingsService keeps the sub-configurations of Voice Connectors
+// (origination, termination, streaming, logging, emergency calling,
+// proxy, external systems, termination credentials) and SIP media
+// applications (logging, Alexa skill) as JSON documents that chimevoice
+// stores and returns but does not act on. The resource (kind, id) must be
+// one of the caller's: NotFound otherwise.
+type SettingsService interface {
+	// UpdateSettings replaces the document name of the resource by what fn
+	// returns for the current one (nil when unset; a nil result deletes
+	// it), in one transaction, and returns the new document. fn may run
+	// more than once.
+	UpdateSettings(ctx context.Context, c Caller, kind ResourceKind, id, name string, fn func(old []byte) ([]byte, error)) ([]byte, error)
+	// GetSettings returns the document name of the resource, nil when unset.
+	GetSettings(ctx context.Context, c Caller, kind ResourceKind, id, name string) ([]byte, error)
+}

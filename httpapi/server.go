@@ -43,6 +43,7 @@ type Services struct {
 	SipMedia        chimevoice.SipMediaService
 	Tags            chimevoice.TagService
 	Accounts        chimevoice.AccountService
+	Settings        chimevoice.SettingsService
 }
 
 // Options configure a Server.

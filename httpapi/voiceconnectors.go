@@ -290,4 +290,7 @@ func (s *Server) registerAssociations() {
 	if s.svc.Accounts != nil {
 		s.registerLegacy()
 	}
+	if s.svc.Settings != nil {
+		s.registerSettings()
+	}
 }

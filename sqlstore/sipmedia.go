@@ -135,7 +135,7 @@ func (s *Store) DeleteSipMediaApplication(ctx context.Context, c chimevoice.Call
 		if !isNoRows(err) {
 			return s.wrap(err, "read sip rule targets")
 		}
-		if err := s.deleteTags(ctx, tx, a.ARN); err != nil {
+		if err := s.deleteExtras(ctx, tx, a.ARN, id); err != nil {
 			return err
 		}
 		_, err = tx.exec(ctx, `DELETE FROM sip_media_applications WHERE id = ?`, id)

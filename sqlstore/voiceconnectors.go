@@ -128,7 +128,7 @@ func (s *Store) DeleteVoiceConnector(ctx context.Context, c chimevoice.Caller, i
 		if !isNoRows(err) {
 			return s.wrap(err, "read sip rules")
 		}
-		if err := s.deleteTags(ctx, tx, v.ARN); err != nil {
+		if err := s.deleteExtras(ctx, tx, v.ARN, id); err != nil {
 			return err
 		}
 		_, err = tx.exec(ctx, `DELETE FROM voice_connectors WHERE id = ?`, id)

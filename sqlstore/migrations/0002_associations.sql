@@ -110,3 +110,14 @@ CREATE TABLE chime_users (
 );
 CREATE INDEX chime_users_by_account ON chime_users (chime_account_id, created_at, id);
 CREATE UNIQUE INDEX chime_users_email ON chime_users (chime_account_id, email) WHERE email <> '';
+
+-- Sub-configurations of Voice Connectors and SIP media applications
+-- (origination, termination, logging, ...), kept as JSON documents.
+CREATE TABLE resource_settings (
+    resource_id TEXT NOT NULL,
+    account_id  TEXT NOT NULL,
+    name        TEXT NOT NULL,
+    body        TEXT NOT NULL,
+    updated_at  BIGINT NOT NULL,
+    PRIMARY KEY (resource_id, name)
+);
