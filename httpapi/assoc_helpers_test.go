@@ -157,3 +157,32 @@ func createSMA(t *testing.T, client *chimesdkvoice.Client, name string) *vtypes.
 	chimevoicetest.Must(t, err, "create sip media application %s", name)
 	return out.SipMediaApplication
 }
+
+// pager is an SDK paginator with output O and client options Opt.
+type pager[O, Opt any] interface {
+	HasMorePages() bool
+	NextPage(context.Context, ...func(*Opt)) (O, error)
+}
+
+// allPages reads every page of p and returns what names picks from each,
+// sorted (resources created in the same millisecond list in ID order).
+func allPages[O, Opt any](t *testing.T, p pager[O, Opt], names func(O) []string) []string {
+	t.Helper()
+	var out []string
+	for p.HasMorePages() {
+		page, err := p.NextPage(bg)
+		chimevoicetest.Must(t, err, "list page")
+		out = append(out, names(page)...)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// names picks a string of each item.
+func names[T any](items []T, name func(T) *string) []string {
+	out := make([]string, len(items))
+	for i, it := range items {
+		out[i] = aws.ToString(name(it))
+	}
+	return out
+}

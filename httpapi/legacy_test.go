@@ -2,7 +2,6 @@ package httpapi_test
 
 import (
 	"fmt"
-	"sort"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -60,18 +59,13 @@ func TestLegacyAccounts(t *testing.T) {
 		second := createAccount(t, l, "Team Two")
 		createUser(t, l, second, "ann@example.com")
 		createAccount(t, l, "Team Three")
-		var names []string
-		p := chime.NewListAccountsPaginator(l, &chime.ListAccountsInput{MaxResults: aws.Int32(2)})
-		for p.HasMorePages() {
-			page, err := p.NextPage(bg)
-			chimevoicetest.Must(t, err, "list page")
-			for _, a := range page.Accounts {
-				names = append(names, aws.ToString(a.Name))
-			}
-		}
-		sort.Strings(names)
-		if fmt.Sprint(names) != "[Team 1 Team Three Team Two]" {
-			t.Fatalf("listed %v", names)
+		listedNames := allPages[*chime.ListAccountsOutput, chime.Options](t,
+			chime.NewListAccountsPaginator(l, &chime.ListAccountsInput{MaxResults: aws.Int32(2)}),
+			func(o *chime.ListAccountsOutput) []string {
+				return names(o.Accounts, func(a ctypes.Account) *string { return a.Name })
+			})
+		if fmt.Sprint(listedNames) != "[Team 1 Team Three Team Two]" {
+			t.Fatalf("listed %v", listedNames)
 		}
 		byName, err := l.ListAccounts(bg, &chime.ListAccountsInput{Name: aws.String("Team Two")})
 		chimevoicetest.Must(t, err, "list by name")
@@ -130,19 +124,20 @@ func TestLegacyUsers(t *testing.T) {
 		_, err = l.InviteUsers(bg, &chime.InviteUsersInput{AccountId: aws.String(acct), UserEmailList: []string{"dan@example.com", "dan@example.com"}})
 		wantAPIError(t, err, 400, "BadRequestException", "UserEmailList")
 
-		var emails []string
-		p := chime.NewListUsersPaginator(l, &chime.ListUsersInput{AccountId: aws.String(acct), MaxResults: aws.Int32(1)})
-		for p.HasMorePages() {
-			page, err := p.NextPage(bg)
-			chimevoicetest.Must(t, err, "list page")
-			for _, u := range page.Users {
-				emails = append(emails, aws.ToString(u.PrimaryEmail))
-				if aws.ToString(u.PrimaryEmail) == "cat@example.com" && (u.UserInvitationStatus != ctypes.InviteStatusPending || u.InvitedOn == nil || u.UserType != ctypes.UserTypeSharedDevice) {
-					t.Fatalf("invited user %+v", u)
+		var invited *ctypes.User
+		emails := allPages[*chime.ListUsersOutput, chime.Options](t,
+			chime.NewListUsersPaginator(l, &chime.ListUsersInput{AccountId: aws.String(acct), MaxResults: aws.Int32(1)}),
+			func(o *chime.ListUsersOutput) []string {
+				for i, u := range o.Users {
+					if aws.ToString(u.PrimaryEmail) == "cat@example.com" {
+						invited = &o.Users[i]
+					}
 				}
-			}
+				return names(o.Users, func(u ctypes.User) *string { return u.PrimaryEmail })
+			})
+		if invited == nil || invited.UserInvitationStatus != ctypes.InviteStatusPending || invited.InvitedOn == nil || invited.UserType != ctypes.UserTypeSharedDevice {
+			t.Fatalf("invited user %+v", invited)
 		}
-		sort.Strings(emails)
 		if fmt.Sprint(emails) != "[bob@example.com cat@example.com]" {
 			t.Fatalf("listed %v (the failed invite must add nobody)", emails)
 		}

@@ -2,7 +2,6 @@ package httpapi_test
 
 import (
 	"fmt"
-	"sort"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -55,18 +54,13 @@ func TestSipMediaApplicationCRUD(t *testing.T) {
 		for i := 2; i <= 4; i++ {
 			createSMA(t, v, fmt.Sprintf("app-%d", i))
 		}
-		var names []string
-		p := chimesdkvoice.NewListSipMediaApplicationsPaginator(v, &chimesdkvoice.ListSipMediaApplicationsInput{MaxResults: aws.Int32(3)})
-		for p.HasMorePages() {
-			page, err := p.NextPage(bg)
-			chimevoicetest.Must(t, err, "list page")
-			for _, a := range page.SipMediaApplications {
-				names = append(names, aws.ToString(a.Name))
-			}
-		}
-		sort.Strings(names) // creation order; these were created in the same millisecond
-		if fmt.Sprint(names) != "[app-2 app-3 app-4 app-renamed]" {
-			t.Fatalf("listed %v", names)
+		listedNames := allPages[*chimesdkvoice.ListSipMediaApplicationsOutput, chimesdkvoice.Options](t,
+			chimesdkvoice.NewListSipMediaApplicationsPaginator(v, &chimesdkvoice.ListSipMediaApplicationsInput{MaxResults: aws.Int32(3)}),
+			func(o *chimesdkvoice.ListSipMediaApplicationsOutput) []string {
+				return names(o.SipMediaApplications, func(a vtypes.SipMediaApplication) *string { return a.Name })
+			})
+		if fmt.Sprint(listedNames) != "[app-2 app-3 app-4 app-renamed]" {
+			t.Fatalf("listed %v", listedNames)
 		}
 
 		otherVoice, _ := srv.Clients(otherAccount.AccessKeyID, otherAccount.SecretAccessKey)
@@ -158,16 +152,11 @@ func TestSipRules(t *testing.T) {
 		if len(bySMA.SipRules) != 1 || aws.ToString(bySMA.SipRules[0].SipRuleId) != aws.ToString(numRule.SipRuleId) {
 			t.Fatalf("listed by application: %+v", bySMA.SipRules)
 		}
-		var paged []string
-		p := chimesdkvoice.NewListSipRulesPaginator(v, &chimesdkvoice.ListSipRulesInput{MaxResults: aws.Int32(1)})
-		for p.HasMorePages() {
-			page, err := p.NextPage(bg)
-			chimevoicetest.Must(t, err, "list page")
-			for _, r := range page.SipRules {
-				paged = append(paged, aws.ToString(r.Name))
-			}
-		}
-		sort.Strings(paged)
+		paged := allPages[*chimesdkvoice.ListSipRulesOutput, chimesdkvoice.Options](t,
+			chimesdkvoice.NewListSipRulesPaginator(v, &chimesdkvoice.ListSipRulesInput{MaxResults: aws.Int32(1)}),
+			func(o *chimesdkvoice.ListSipRulesOutput) []string {
+				return names(o.SipRules, func(r vtypes.SipRule) *string { return r.Name })
+			})
 		if fmt.Sprint(paged) != "[by-host by-number]" {
 			t.Fatalf("paged %v", paged)
 		}
