@@ -152,7 +152,9 @@ func (s *Store) states(ctx context.Context, tx *Tx, account string, e164s []stri
 	if len(e164s) == 0 {
 		return out, nil
 	}
-	rows, err := tx.query(ctx, `SELECT e164, status FROM phone_numbers WHERE account_id = ? AND `+s.d.InList("e164")+s.d.ForUpdate, account, s.d.ListArg(e164s))
+	// Locking in E.164 order, as every transaction that locks numbers
+	// does, keeps concurrent batches from deadlocking.
+	rows, err := tx.query(ctx, `SELECT e164, status FROM phone_numbers WHERE account_id = ? AND `+s.d.InList("e164")+` ORDER BY e164`+s.d.ForUpdate, account, s.d.ListArg(e164s))
 	if err != nil {
 		return nil, err
 	}
