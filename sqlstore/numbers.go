@@ -160,9 +160,11 @@ func (s *Store) states(ctx context.Context, tx *Tx, account string, e164s []stri
 	if len(e164s) == 0 {
 		return out, nil
 	}
-	// By primary key, the account checked on the rows read (see associations).
+	// By primary key, the account checked on the rows read (see
+	// associations); locking in E.164 order, as every transaction that
+	// locks numbers does, keeps concurrent batches from deadlocking.
 	in, arg := s.inList("e164", e164s)
-	rows, err := tx.query(ctx, `SELECT e164, account_id, status FROM phone_numbers WHERE `+in+s.d.ForUpdate, arg)
+	rows, err := tx.query(ctx, `SELECT e164, account_id, status FROM phone_numbers WHERE `+in+` ORDER BY e164`+s.d.ForUpdate, arg)
 	if err != nil {
 		return nil, err
 	}

@@ -156,7 +156,7 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	m.store, m.closer, m.ln = st, closer, ln
-	handler := httpapi.New(api, httpapi.Services{Numbers: st, Orders: st, Admin: st}, httpapi.Options{
+	handler := httpapi.New(api, httpapi.Services{Numbers: st, Orders: st, Admin: st, VoiceConnectors: st, SipMedia: st, Tags: st, Accounts: st, Settings: st}, httpapi.Options{
 		Verifier:   sigv4.NewVerifier(creds, m.RealClock),
 		RateLimit:  m.Config.RateLimit,
 		AdminToken: m.Config.AdminToken,
