@@ -96,7 +96,12 @@ func (s *Store) ListPhoneNumbers(ctx context.Context, c chimevoice.Caller, f chi
 	}
 	q := `SELECT ` + numberCols + ` FROM phone_numbers WHERE account_id = ? AND e164 > ?`
 	args := []any{c.AccountID, f.After}
-	if f.Status != "" {
+	switch f.Status {
+	case "":
+	case chimevoice.StatusDeleteInProgress:
+		// A literal, so that the planner may use the queue's partial index.
+		q += ` AND status = 'DeleteInProgress'`
+	default:
 		q += ` AND status = ?`
 		args = append(args, string(f.Status))
 	}
@@ -213,30 +218,25 @@ func (s *Store) BatchDeletePhoneNumbers(ctx context.Context, c chimevoice.Caller
 				valid = append(valid, id.E164)
 			}
 		}
-		// One statement queues every number that may be queued; only the
-		// numbers it left alone need a second look to say why.
-		queued, err := s.queueForDeletion(ctx, tx, c.AccountID, valid)
+		// One statement queues every number that may be queued. Only when it
+		// left some alone is a second look needed, to say why: a number now
+		// in the queue is a success whether this request or an earlier one
+		// put it there.
+		n, err := s.queueForDeletion(ctx, tx, c.AccountID, valid)
 		if err != nil {
 			return err
 		}
-		var rest []string
-		if len(queued) < len(valid) {
-			rest = make([]string, 0, len(valid)-len(queued))
-			for _, e164 := range valid {
-				if !queued[e164] {
-					rest = append(rest, e164)
-				}
+		var states map[string]*numberState
+		if n < len(valid) {
+			if states, err = s.states(ctx, tx, c.AccountID, valid); err != nil {
+				return err
 			}
-		}
-		states, err := s.states(ctx, tx, c.AccountID, rest)
-		if err != nil {
-			return err
 		}
 		for _, id := range ids {
 			switch st := states[id.E164]; {
 			case id.E164 == "":
 				failed = append(failed, chimevoice.PhoneNumberError{PhoneNumberID: id.Raw, Code: chimevoice.CodeBadRequest, Message: "The phone number ID is not a valid E.164 number."})
-			case queued[id.E164]:
+			case states == nil:
 			case st == nil:
 				failed = append(failed, chimevoice.PhoneNumberError{PhoneNumberID: id.Raw, Code: chimevoice.CodeNotFound, Message: "The phone number was not found."})
 			default:
@@ -257,27 +257,19 @@ func (s *Store) BatchDeletePhoneNumbers(ctx context.Context, c chimevoice.Caller
 }
 
 // queueForDeletion moves the account's Unassigned numbers among e164s into
-// the Deletion queue and returns those it moved.
-func (s *Store) queueForDeletion(ctx context.Context, tx *Tx, account string, e164s []string) (map[string]bool, error) {
-	queued := make(map[string]bool, len(e164s))
+// the Deletion queue and returns how many it moved.
+func (s *Store) queueForDeletion(ctx context.Context, tx *Tx, account string, e164s []string) (int, error) {
 	if len(e164s) == 0 {
-		return queued, nil
+		return 0, nil
 	}
 	now := ms(tx.now)
 	in, arg := s.inList("e164", e164s)
-	rows, err := tx.query(ctx, `UPDATE phone_numbers SET status = 'DeleteInProgress', deleted_at = ?, updated_at = ? WHERE account_id = ? AND status = 'Unassigned' AND `+in+` RETURNING e164`, now, now, account, arg)
+	res, err := tx.exec(ctx, `UPDATE phone_numbers SET status = 'DeleteInProgress', deleted_at = ?, updated_at = ? WHERE account_id = ? AND status = 'Unassigned' AND `+in, now, now, account, arg)
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var e164 string
-		if err := rows.Scan(&e164); err != nil {
-			return nil, s.wrap(err, "scan queued number")
-		}
-		queued[e164] = true
-	}
-	return queued, s.wrap(rows.Err(), "queue numbers for deletion")
+	n, err := res.RowsAffected()
+	return int(n), s.wrap(err, "queue numbers for deletion")
 }
 
 // DeletePhoneNumber implements chimevoice.PhoneNumberService.
