@@ -167,7 +167,7 @@ func open(ctx context.Context, path string, wal *walSync, cfg sqlstore.Config) (
 		wdb.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
-	rdb, err := sql.Open("sqlite", dsn("file:"+path, append(common, "query_only(1)", "cache_size(-16384)")))
+	rdb, err := sql.Open("sqlite", dsn("file:"+path, append(common, "query_only(1)", "cache_size(-8192)")))
 	if err != nil {
 		wdb.Close()
 		return nil, fmt.Errorf("open sqlite %s for reading: %w", path, err)

@@ -41,23 +41,25 @@ func (s *Store) CreatePhoneNumberOrder(ctx context.Context, c chimevoice.Caller,
 			return err
 		}
 		o := &chimevoice.Order{ID: id, AccountID: c.AccountID, ProductType: r.ProductType, Status: chimevoice.OrderProcessing, OrderType: "New", Name: r.Name, CreatedAt: tx.now, UpdatedAt: tx.now}
+		items := make([][]any, 0, len(r.E164s))
+		reserve := make([][]any, 0, len(r.E164s))
 		for i, e164 := range r.E164s {
-			if _, err := tx.exec(ctx, `INSERT INTO phone_number_order_items (order_id, position, e164, status) VALUES (?, ?, ?, 'Processing')`, id, i, e164); err != nil {
-				return err
-			}
+			items = append(items, []any{id, i, e164})
 			o.Numbers = append(o.Numbers, chimevoice.OrderedNumber{E164: e164, Status: chimevoice.OrderedProcessing})
 			info, ok, err := s.classify(ctx, tx, e164, imported)
 			if err != nil {
 				return err
 			}
-			if !ok || !pool.Supported(string(r.ProductType), info) {
-				continue
+			if ok && pool.Supported(string(r.ProductType), info) {
+				reserve = append(reserve, []any{e164, c.AccountID, info.Country, info.Type, string(r.ProductType), r.Name, id, now, now})
 			}
-			if _, err := tx.exec(ctx, `INSERT INTO phone_numbers (e164, account_id, country, number_type, product_type, status, name, order_id, created_at, updated_at)
-				VALUES (?, ?, ?, ?, ?, 'AcquireInProgress', ?, ?, ?, ?) ON CONFLICT (e164) DO NOTHING`,
-				e164, c.AccountID, info.Country, info.Type, string(r.ProductType), r.Name, id, now, now); err != nil {
-				return err
-			}
+		}
+		if err := s.insertRows(ctx, tx, `INSERT INTO phone_number_order_items (order_id, position, e164, status) VALUES `, `(?, ?, ?, 'Processing')`, ``, items); err != nil {
+			return err
+		}
+		if err := s.insertRows(ctx, tx, `INSERT INTO phone_numbers (e164, account_id, country, number_type, product_type, status, name, order_id, created_at, updated_at) VALUES `,
+			`(?, ?, ?, ?, ?, 'AcquireInProgress', ?, ?, ?, ?)`, ` ON CONFLICT (e164) DO NOTHING`, reserve); err != nil {
+			return err
 		}
 		out = o
 		return nil

@@ -246,6 +246,36 @@ func (s *Store) inList(column string, values []string) (string, any) {
 	return s.d.InList(column), s.d.ListArg(values)
 }
 
+// rowsPerInsert is how many rows one multi-row INSERT carries: few enough
+// to stay far below every database's parameter limit, many enough that a
+// thousand rows are ten statements, not a thousand.
+const rowsPerInsert = 100
+
+// insertRows inserts rows with multi-row INSERTs: head is "INSERT INTO t
+// (cols) VALUES ", row the placeholder tuple of one row, tail what follows
+// the values (an ON CONFLICT clause, or "").
+func (s *Store) insertRows(ctx context.Context, tx *Tx, head, row, tail string, rows [][]any) error {
+	for len(rows) > 0 {
+		n := min(len(rows), rowsPerInsert)
+		var q strings.Builder
+		q.WriteString(head)
+		args := make([]any, 0, n*len(rows[0]))
+		for i, r := range rows[:n] {
+			if i > 0 {
+				q.WriteByte(',')
+			}
+			q.WriteString(row)
+			args = append(args, r...)
+		}
+		q.WriteString(tail)
+		if _, err := tx.exec(ctx, q.String(), args...); err != nil {
+			return err
+		}
+		rows = rows[n:]
+	}
+	return nil
+}
+
 // querier is what both reads and transactions offer.
 type querier interface {
 	query(ctx context.Context, q string, args ...any) (*sql.Rows, error)
