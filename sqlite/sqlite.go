@@ -153,7 +153,7 @@ func open(ctx context.Context, path string, wal *walSync, cfg sqlstore.Config) (
 	wdb, err := sql.Open("sqlite", dsn("file:"+path, append(common,
 		"journal_mode(WAL)",
 		"synchronous(OFF)",
-		"cache_size(-65536)",    // 64 MiB
+		"cache_size(-32768)",    // 32 MiB: the hot pages of a million numbers, within the RSS budget
 		"wal_autocheckpoint(0)", // the checkpointer does it, off the write path
 	)))
 	if err != nil {
