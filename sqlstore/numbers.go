@@ -146,13 +146,15 @@ type numberState struct {
 }
 
 // states reads status and associations of the account's numbers among e164s,
-// locking them for the transaction.
+// locking them for the transaction. Rows are locked in key order, so that
+// two batches over the same numbers wait for each other instead of
+// deadlocking.
 func (s *Store) states(ctx context.Context, tx *Tx, account string, e164s []string) (map[string]*numberState, error) {
 	out := make(map[string]*numberState, len(e164s))
 	if len(e164s) == 0 {
 		return out, nil
 	}
-	rows, err := tx.query(ctx, `SELECT e164, status FROM phone_numbers WHERE account_id = ? AND `+s.d.InList("e164")+s.d.ForUpdate, account, s.d.ListArg(e164s))
+	rows, err := tx.query(ctx, `SELECT e164, status FROM phone_numbers WHERE account_id = ? AND `+s.d.InList("e164")+` ORDER BY e164`+s.d.ForUpdate, account, s.d.ListArg(e164s))
 	if err != nil {
 		return nil, err
 	}
@@ -266,6 +268,12 @@ func (s *Store) checkQuota(ctx context.Context, tx *Tx, account string, n int) e
 	limit := s.cfg.MaxPhoneNumbers
 	if limit <= 0 {
 		return nil
+	}
+	if s.d.XactLock != "" {
+		// Two transactions counting at once would both see room for one more.
+		if _, err := tx.exec(ctx, s.d.XactLock, "quota:"+account); err != nil {
+			return err
+		}
 	}
 	var count int
 	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM phone_numbers WHERE account_id = ? AND status <> 'DeleteInProgress'`, account).Scan(&count); err != nil {

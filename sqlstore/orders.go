@@ -230,7 +230,10 @@ func decodeOrderToken(tok string) (int64, string, bool) {
 func (s *Store) completeOrders(ctx context.Context) (int, error) {
 	done := 0
 	for {
-		now := s.now()
+		now, err := s.currentNow(ctx)
+		if err != nil {
+			return done, err
+		}
 		rows, err := reader{s}.query(ctx, `SELECT id FROM phone_number_orders WHERE status = 'Processing' AND due_at <= ? ORDER BY due_at LIMIT 100`, ms(now))
 		if err != nil {
 			return done, err
@@ -262,7 +265,9 @@ func (s *Store) completeOrders(ctx context.Context) (int, error) {
 
 func (s *Store) completeOrder(ctx context.Context, tx *Tx, id string) error {
 	now := ms(tx.now)
-	res, err := tx.exec(ctx, `UPDATE phone_number_orders SET status = 'Completing', updated_at = ? WHERE id = ? AND status = 'Processing'`, now, id)
+	// Re-check due_at too: the order was found due by a read that another
+	// replica's clock may not share.
+	res, err := tx.exec(ctx, `UPDATE phone_number_orders SET status = 'Completing', updated_at = ? WHERE id = ? AND status = 'Processing' AND due_at <= ?`, now, id, now)
 	if err != nil {
 		return err
 	}
