@@ -14,19 +14,24 @@ import (
 // using it is skipped (failed when CHIMEVOICE_REQUIRE_POSTGRES=1).
 func PostgreSQL() Backend {
 	return Backend{Name: "postgres", Open: func(t testing.TB, cfg sqlstore.Config) *sqlstore.Store {
-		t.Helper()
-		url := pgtest.Database(t)
-		st, err := postgres.Open(context.Background(), url, cfg)
-		if err != nil {
-			t.Fatalf("open postgres store: %v", err)
-		}
-		t.Cleanup(func() {
-			if err := st.Close(); err != nil {
-				t.Errorf("close postgres store: %v", err)
-			}
-		})
-		return st
+		return OpenPostgres(t, pgtest.Database(t), cfg)
 	}}
+}
+
+// OpenPostgres opens a store on the PostgreSQL database at url for the
+// test and closes it when the test ends.
+func OpenPostgres(t testing.TB, url string, cfg sqlstore.Config) *sqlstore.Store {
+	t.Helper()
+	st, err := postgres.Open(context.Background(), url, cfg)
+	if err != nil {
+		t.Fatalf("open postgres store: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := st.Close(); err != nil {
+			t.Errorf("close postgres store: %v", err)
+		}
+	})
+	return st
 }
 
 // The PostgreSQL backend is always listed, so that every test written with

@@ -177,6 +177,34 @@ func (s *Store) purgeBatch(ctx context.Context, tx *Tx) (int, error) {
 	return len(due), nil
 }
 
+// PurgeRecord is one number removed from the Deletion queue for good.
+type PurgeRecord struct {
+	E164      string
+	AccountID string
+	DeletedAt time.Time
+	PurgedAt  time.Time
+}
+
+// PurgeLog returns every purge recorded, oldest first.
+func (s *Store) PurgeLog(ctx context.Context) ([]PurgeRecord, error) {
+	rows, err := reader{s}.query(ctx, `SELECT e164, account_id, deleted_at, purged_at FROM purge_log ORDER BY purged_at, e164`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []PurgeRecord
+	for rows.Next() {
+		var r PurgeRecord
+		var deleted, purged int64
+		if err := rows.Scan(&r.E164, &r.AccountID, &deleted, &purged); err != nil {
+			return nil, s.wrap(err, "scan purge log")
+		}
+		r.DeletedAt, r.PurgedAt = fromMS(deleted), fromMS(purged)
+		out = append(out, r)
+	}
+	return out, s.wrap(rows.Err(), "read purge log")
+}
+
 // Wake asks the background worker to look for due work now.
 func (s *Store) Wake() {
 	select {
