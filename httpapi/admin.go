@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"time"
@@ -34,8 +35,14 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Write(body)
 }
 
+// healthTimeout bounds the health check's ping: a load balancer probing
+// health wants a fast "unavailable", not a hung connection.
+const healthTimeout = 2 * time.Second
+
 func (s *Server) health(w http.ResponseWriter, r *http.Request) {
-	if err := s.svc.Admin.Ping(r.Context()); err != nil {
+	ctx, cancel := context.WithTimeout(r.Context(), healthTimeout)
+	defer cancel()
+	if err := s.svc.Admin.Ping(ctx); err != nil {
 		s.log.Warn("health check failed", "err", err)
 		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
 		return

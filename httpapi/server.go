@@ -44,6 +44,12 @@ type Options struct {
 	RateLimit  float64 // requests per second per account; 0 = off
 	AdminToken string  // bearer token for the admin API from non-loopback addresses
 	Logger     *slog.Logger
+	// RequestTimeout bounds each API request (0 = none): past it the
+	// request's database work is cancelled and it answers 503, so that a
+	// database that stops answering never holds clients indefinitely. Clock
+	// moves on the admin API are exempt: they run all due work, in small
+	// transactions that the store bounds one by one.
+	RequestTimeout time.Duration
 }
 
 // call is one decoded API request as a handler sees it.
@@ -135,6 +141,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // and account for the log line.
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) (opName, account string) {
 	ctx := r.Context()
+	if s.opts.RequestTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, s.opts.RequestTimeout)
+		defer cancel()
+	}
 	fail := func(err error) { writeError(ctx, w, s.log, err) }
 
 	body, err := readBody(w, r)
