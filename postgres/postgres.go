@@ -47,9 +47,8 @@ var dialect = sqlstore.Dialect{
 	// READ COMMITTED with explicit row locks: each request locks the rows
 	// it decides on, so concurrent requests on other replicas wait for
 	// them rather than failing with serialization errors.
-	ForUpdate:           " FOR UPDATE",
-	ForUpdateSkipLocked: " FOR UPDATE SKIP LOCKED",
-	XactLock:            "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+	ForUpdate: " FOR UPDATE",
+	XactLock:  "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
 	// pgx sends a []string as one text[] parameter.
 	InList:  func(col string) string { return col + " = ANY(?)" },
 	ListArg: func(values []string) any { return values },

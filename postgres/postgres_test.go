@@ -15,6 +15,8 @@ import (
 func TestStore(t *testing.T) {
 	storetest.Run(t, storetest.Backend{Replicas: true, NewDatabase: func(t testing.TB) storetest.Opener {
 		url := pgtest.Database(t)
-		return func(t testing.TB, cfg sqlstore.Config) *sqlstore.Store { return chimevoicetest.OpenPostgres(t, url, cfg) }
+		return func(t testing.TB, cfg sqlstore.Config) *sqlstore.Store {
+			return chimevoicetest.OpenPostgres(t, url, cfg)
+		}
 	}})
 }

@@ -116,10 +116,13 @@ const purgeBatch = 1000
 
 // Purge permanently removes every number whose time in the Deletion queue
 // is over, in small transactions, and records each removal in purge_log.
-// Each batch is chosen and locked first (skipping rows another replica's
-// purge holds), so when several replicas purge at once each number is
-// removed, and logged, exactly once; a restore that got the row first wins,
-// since the lock re-checks the condition on the row it waited for.
+// Each batch is chosen and locked first, so when several replicas purge at
+// once each number is removed, and logged, exactly once; a restore that got
+// the row first wins, since the lock re-checks the condition on the row it
+// waited for. The lock waits rather than skipping locked rows (SKIP
+// LOCKED): a clock move must not answer while another replica is still
+// purging what became due, or a client reading right after would still see
+// the number.
 func (s *Store) Purge(ctx context.Context) (int, error) {
 	total := 0
 	for {
@@ -141,7 +144,7 @@ func (s *Store) Purge(ctx context.Context) (int, error) {
 
 func (s *Store) purgeBatch(ctx context.Context, tx *Tx) (int, error) {
 	cutoff := ms(tx.now.Add(-s.cfg.Retention))
-	rows, err := tx.query(ctx, `SELECT e164 FROM phone_numbers WHERE deleted_at IS NOT NULL AND deleted_at <= ? ORDER BY deleted_at, e164 LIMIT ?`+s.d.ForUpdateSkipLocked, cutoff, purgeBatch)
+	rows, err := tx.query(ctx, `SELECT e164 FROM phone_numbers WHERE deleted_at IS NOT NULL AND deleted_at <= ? ORDER BY deleted_at, e164 LIMIT ?`+s.d.ForUpdate, cutoff, purgeBatch)
 	if err != nil {
 		return 0, err
 	}

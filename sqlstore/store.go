@@ -32,11 +32,6 @@ type Dialect struct {
 	// change ("" where the database serializes writers anyway).
 	ForUpdate string
 
-	// ForUpdateSkipLocked is ForUpdate that skips rows another transaction
-	// holds, so that background workers on several replicas take disjoint
-	// batches instead of queueing behind each other.
-	ForUpdateSkipLocked string
-
 	// XactLock is a statement with one string parameter that takes a lock
 	// on that name until the transaction ends. It serializes transactions
 	// that check an aggregate and then change it (an account's quota), which
