@@ -13,6 +13,8 @@ import (
 func TestStore(t *testing.T) {
 	storetest.Run(t, storetest.Backend{NewDatabase: func(t testing.TB) storetest.Opener {
 		path := filepath.Join(t.TempDir(), "chimevoice.db")
-		return func(t testing.TB, cfg sqlstore.Config) *sqlstore.Store { return chimevoicetest.OpenSQLite(t, path, cfg) }
+		return func(t testing.TB, cfg sqlstore.Config) *sqlstore.Store {
+			return chimevoicetest.OpenSQLite(t, path, cfg)
+		}
 	}})
 }

@@ -48,7 +48,9 @@ func TestReplicas(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range procs {
 		// Started together: they migrate the empty database at once.
-		wg.Go(func() { procs[i] = startProcess(t, "--database-url", url, "--credentials", creds, "--deletion-retention", "1h") })
+		wg.Go(func() {
+			procs[i] = startProcess(t, "--database-url", url, "--credentials", creds, "--deletion-retention", "1h")
+		})
 	}
 	wg.Wait()
 	if t.Failed() {
