@@ -41,6 +41,8 @@ type process struct {
 	URL    string
 	cmd    *exec.Cmd
 	stderr *lockedBuffer
+	addr   chan string
+	exited chan struct{}
 }
 
 type lockedBuffer struct {
@@ -67,50 +69,61 @@ var listeningRE = regexp.MustCompile(`listening on (http://[0-9.]+:[0-9]+)`)
 // SIGKILL) when the test ends, and its log is shown if the test failed.
 func startProcess(t *testing.T, args ...string) *process {
 	t.Helper()
+	p := launch(t, args...)
+	p.waitListening(t)
+	return p
+}
+
+// launch starts the process without waiting for it to listen, so that a
+// test can start several at the same moment.
+func launch(t *testing.T, args ...string) *process {
+	t.Helper()
 	cmd := exec.Command(os.Args[0], append([]string{"serve", "--listen", "127.0.0.1:0", "--log-level", "warn"}, args...)...)
 	cmd.Env = append(os.Environ(), execMainEnv+"=1")
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatalf("stdout pipe: %v", err)
 	}
-	p := &process{cmd: cmd, stderr: &lockedBuffer{}}
+	p := &process{cmd: cmd, stderr: &lockedBuffer{}, addr: make(chan string, 1), exited: make(chan struct{})}
 	cmd.Stderr = p.stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start chimevoice: %v", err)
 	}
-	exited := make(chan struct{})
-	go func() { cmd.Wait(); close(exited) }()
+	go func() { cmd.Wait(); close(p.exited) }()
 	t.Cleanup(func() {
 		cmd.Process.Signal(syscall.SIGTERM)
 		select {
-		case <-exited:
+		case <-p.exited:
 		case <-time.After(10 * time.Second):
 			cmd.Process.Kill()
-			<-exited
+			<-p.exited
 		}
 		if t.Failed() {
 			t.Logf("log of chimevoice %s:\n%s", p.URL, p.stderr)
 		}
 	})
-	addr := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stdout)
 		for sc.Scan() {
 			if m := listeningRE.FindStringSubmatch(sc.Text()); m != nil {
-				addr <- m[1]
+				p.addr <- m[1]
 			}
 		}
 		io.Copy(io.Discard, stdout)
 	}()
+	return p
+}
+
+// waitListening waits until the process prints its address.
+func (p *process) waitListening(t *testing.T) {
+	t.Helper()
 	select {
-	case p.URL = <-addr:
-		return p
-	case <-exited:
+	case p.URL = <-p.addr:
+	case <-p.exited:
 		t.Fatalf("chimevoice exited before listening: %s", p.stderr)
 	case <-time.After(30 * time.Second):
 		t.Fatalf("chimevoice did not start within 30 s: %s", p.stderr)
 	}
-	return nil
 }
 
 // statusCounter counts HTTP responses by class, so a test can assert that

@@ -45,17 +45,14 @@ func TestReplicas(t *testing.T) {
 	creds := writeCredentials(t, accounts...)
 	const replicas = 3
 	procs := make([]*process, replicas)
-	var wg sync.WaitGroup
 	for i := range procs {
 		// Started together: they migrate the empty database at once.
-		wg.Go(func() {
-			procs[i] = startProcess(t, "--database-url", url, "--credentials", creds, "--deletion-retention", "1h")
-		})
+		procs[i] = launch(t, "--database-url", url, "--credentials", creds, "--deletion-retention", "1h")
 	}
-	wg.Wait()
-	if t.Failed() {
-		return
+	for _, p := range procs {
+		p.waitListening(t)
 	}
+	var wg sync.WaitGroup
 	counter := &statusCounter{next: http.DefaultTransport}
 	hc := &http.Client{Transport: counter, Timeout: 30 * time.Second}
 	client := func(replica int, account string) *chimesdkvoice.Client {
