@@ -212,7 +212,11 @@ func (s *Store) BatchDeletePhoneNumbers(ctx context.Context, c chimevoice.Caller
 				failed = append(failed, chimevoice.PhoneNumberError{PhoneNumberID: id.Raw, Code: code, Message: msg})
 				continue
 			}
-			if st.status != chimevoice.StatusDeleteInProgress {
+			queue, err := needsQueueing(id.E164, st.status)
+			if err != nil {
+				return err
+			}
+			if queue {
 				del = append(del, id.E164)
 			}
 		}
@@ -224,18 +228,36 @@ func (s *Store) BatchDeletePhoneNumbers(ctx context.Context, c chimevoice.Caller
 	return failed, nil
 }
 
+// needsQueueing tells, for a number DeleteRefusal let through, whether it
+// must be moved into the Deletion queue: Unassigned numbers must, queued
+// ones are there already. Any other status here would be an Assigned number
+// without associations, a broken invariant that is refused, not queued.
+func needsQueueing(e164 string, status chimevoice.Status) (bool, error) {
+	switch status {
+	case chimevoice.StatusUnassigned:
+		return true, nil
+	case chimevoice.StatusDeleteInProgress:
+		return false, nil
+	}
+	return false, fmt.Errorf("delete %s: status %s without associations", e164, status)
+}
+
+// queueForDeletion moves Unassigned numbers that states() locked into the
+// Deletion queue. The rows are updated by key alone: their status was
+// checked under the row lock, and a status predicate here lets
+// PostgreSQL's planner, with statistics gone stale after a bulk change,
+// pick the (account, status) index and filter thousands of rows.
 func (s *Store) queueForDeletion(ctx context.Context, tx *Tx, account string, e164s []string) error {
 	if len(e164s) == 0 {
 		return nil
 	}
 	now := ms(tx.now)
-	res, err := tx.exec(ctx, `UPDATE phone_numbers SET status = 'DeleteInProgress', deleted_at = ?, updated_at = ? WHERE account_id = ? AND status = 'Unassigned' AND `+s.d.InList("e164"), now, now, account, s.d.ListArg(e164s))
+	res, err := tx.exec(ctx, `UPDATE phone_numbers SET status = 'DeleteInProgress', deleted_at = ?, updated_at = ? WHERE account_id = ? AND `+s.d.InList("e164"), now, now, account, s.d.ListArg(e164s))
 	if err != nil {
 		return err
 	}
 	if n, err := res.RowsAffected(); err == nil && n != int64(len(e164s)) {
-		// The rows were read and locked in this transaction; a mismatch means
-		// an invariant broke (a number Assigned without associations).
+		// The rows were read and locked in this transaction.
 		return fmt.Errorf("delete: %d of %d numbers changed", n, len(e164s))
 	}
 	return nil
@@ -255,8 +277,8 @@ func (s *Store) DeletePhoneNumber(ctx context.Context, c chimevoice.Caller, e164
 		if code, msg := chimevoice.DeleteRefusal(st.status, st.assocs); code != "" {
 			return chimevoice.Errorf(chimevoice.CodeBadRequest, "%s", msg)
 		}
-		if st.status == chimevoice.StatusDeleteInProgress {
-			return nil
+		if queue, err := needsQueueing(e164, st.status); !queue || err != nil {
+			return err
 		}
 		return s.queueForDeletion(ctx, tx, c.AccountID, []string{e164})
 	})
