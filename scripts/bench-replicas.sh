@@ -31,7 +31,7 @@ start_server() {
   "$work/chimevoice" serve --listen 127.0.0.1:0 --log-level warn "$@" >"$work/$name.out" 2>"$work/$name.err" &
   pids+=($!)
   for _ in $(seq 1 300); do
-    url=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$work/$name.out" | head -n1 || true)
+    url=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$work/$name.out" 2>/dev/null | head -n1 || true)
     if [ -n "$url" ]; then echo "$url"; return; fi
     sleep 0.05
   done
@@ -50,6 +50,7 @@ db_url() { # db_url NAME: the admin URL with its database replaced
   echo "$admin_url" | sed -E "s#(postgres(ql)?://[^/]*)/[^?]*#\1/$1#"
 }
 
+echo "start: $(uptime)"
 results=()
 for run in $(seq 1 "$runs"); do
   for config in sqlite pg1 pg3; do
@@ -75,6 +76,7 @@ for run in $(seq 1 "$runs"); do
   done
 done
 
+echo "end: $(uptime)"
 echo
 echo "median over $runs runs ($load_args):"
 for config in sqlite pg1 pg3; do
