@@ -50,7 +50,7 @@ func (s *Store) moveClock(ctx context.Context, target func(now time.Time) (time.
 			return err
 		}
 		base := s.cfg.Clock.Now()
-		t, err := target(base.Add(time.Duration(cur) * time.Millisecond).Truncate(time.Millisecond).UTC())
+		t, err := target(serviceTimeAt(base, cur))
 		if err != nil {
 			return err
 		}

@@ -549,10 +549,13 @@ func (s *Store) sharedClock() bool { return !s.d.GroupCommit }
 // now returns the service clock from the cached offset.
 func (s *Store) now() time.Time { return s.serviceTime(s.offset.Load()) }
 
-// serviceTime is the base clock plus off (ms), truncated to milliseconds as
-// every stored time is.
-func (s *Store) serviceTime(off int64) time.Time {
-	return s.cfg.Clock.Now().Add(time.Duration(off) * time.Millisecond).Truncate(time.Millisecond).UTC()
+// serviceTime is the base clock plus off (ms).
+func (s *Store) serviceTime(off int64) time.Time { return serviceTimeAt(s.cfg.Clock.Now(), off) }
+
+// serviceTimeAt is base plus off (ms), truncated to milliseconds as every
+// stored time is.
+func serviceTimeAt(base time.Time, off int64) time.Time {
+	return base.Add(time.Duration(off) * time.Millisecond).Truncate(time.Millisecond).UTC()
 }
 
 // currentNow returns the service clock, reading the offset from the
