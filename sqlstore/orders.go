@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -46,6 +47,11 @@ func (s *Store) CreatePhoneNumberOrder(ctx context.Context, c chimevoice.Caller,
 				return err
 			}
 			o.Numbers = append(o.Numbers, chimevoice.OrderedNumber{E164: e164, Status: chimevoice.OrderedProcessing})
+		}
+		// Reserve in key order: two orders of overlapping numbers then wait
+		// for each other instead of deadlocking (which PostgreSQL detects
+		// only after deadlock_timeout, a second).
+		for _, e164 := range slices.Sorted(slices.Values(r.E164s)) {
 			info, ok, err := s.classify(ctx, tx, e164, imported)
 			if err != nil {
 				return err
