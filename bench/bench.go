@@ -43,7 +43,7 @@ const (
 
 // Config is one bench run.
 type Config struct {
-	Endpoint    string
+	Endpoint    string // one URL, or several separated by commas: worker i loads endpoint i mod n
 	AccessKey   string
 	SecretKey   string
 	Region      string
@@ -116,6 +116,7 @@ type OpResult struct {
 // Result is one target's run.
 type Result struct {
 	Target      string        `json:"target"`
+	Endpoints   int           `json:"endpoints"`
 	Workload    string        `json:"workload"`
 	Mode        string        `json:"mode,omitempty"`
 	Batch       int           `json:"batch"`
@@ -155,8 +156,13 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	c := newClient(cfg, cfg.Endpoint)
-	defer c.http.CloseIdleConnections()
+	var clients []*client
+	for _, e := range strings.Split(cfg.Endpoint, ",") {
+		c := newClient(cfg, strings.TrimSpace(e))
+		defer c.http.CloseIdleConnections()
+		clients = append(clients, c)
+	}
+	c := clients[0]
 	need := cfg.Provision
 	if need == 0 {
 		need = cfg.needed()
@@ -166,7 +172,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		return nil, fmt.Errorf("provision %d numbers: %w", need, err)
 	}
 	rep := &Report{}
-	if rep.Chimevoice, err = runLoad(ctx, cfg, c, "chimevoice", nums, false); err != nil {
+	if rep.Chimevoice, err = runLoad(ctx, cfg, clients, "chimevoice", nums, false); err != nil {
 		return nil, err
 	}
 	if !cfg.Baseline {
@@ -181,7 +187,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	defer bc.http.CloseIdleConnections()
 	// The baseline deletes nothing, so it may reuse the numbers: it must run
 	// as long as chimevoice did, not stop when they are used up.
-	if rep.Baseline, err = runLoad(ctx, cfg, bc, "baseline (bare net/http)", nums, true); err != nil {
+	if rep.Baseline, err = runLoad(ctx, cfg, []*client{bc}, "baseline (bare net/http)", nums, true); err != nil {
 		return nil, err
 	}
 	if p, b := rep.Chimevoice.Primary(), rep.Baseline.Primary(); p != nil && b != nil && b.PerSecond > 0 {
@@ -294,7 +300,7 @@ func (c *client) admin(ctx context.Context, method, path string, body []byte) er
 }
 
 // runLoad runs the workload against one target.
-func runLoad(ctx context.Context, cfg Config, c *client, target string, nums []string, reuse bool) (*Result, error) {
+func runLoad(ctx context.Context, cfg Config, clients []*client, target string, nums []string, reuse bool) (*Result, error) {
 	w := newWorkload(cfg, nums, reuse)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -310,7 +316,7 @@ func runLoad(ctx context.Context, cfg Config, c *client, target string, nums []s
 	for i := range recs {
 		recs[i] = newRecorder()
 		wg.Add(1)
-		go func(r *recorder, seed uint64) {
+		go func(r *recorder, seed uint64, c *client) {
 			defer wg.Done()
 			rng := rand.New(rand.NewPCG(seed, 7))
 			for ctx.Err() == nil {
@@ -322,7 +328,7 @@ func runLoad(ctx context.Context, cfg Config, c *client, target string, nums []s
 					return
 				}
 			}
-		}(recs[i], uint64(i))
+		}(recs[i], uint64(i), clients[i%len(clients)])
 	}
 	done := make(chan struct{})
 	if cfg.Progress != nil {
@@ -331,7 +337,7 @@ func runLoad(ctx context.Context, cfg Config, c *client, target string, nums []s
 	wg.Wait()
 	close(done)
 	elapsed := time.Since(start)
-	res := &Result{Target: target, Workload: cfg.Workload, Batch: cfg.Batch, Concurrency: cfg.Concurrency, Elapsed: elapsed, Note: w.note()}
+	res := &Result{Target: target, Endpoints: len(clients), Workload: cfg.Workload, Batch: cfg.Batch, Concurrency: cfg.Concurrency, Elapsed: elapsed, Note: w.note()}
 	if cfg.Workload == WorkloadDelete {
 		res.Mode = cfg.Mode
 	}

@@ -23,7 +23,7 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	fs := flag.NewFlagSet("chimevoice bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&cfg.Endpoint, "endpoint", cfg.Endpoint, "the chimevoice (or AWS-compatible) endpoint to load")
+	fs.StringVar(&cfg.Endpoint, "endpoint", cfg.Endpoint, "the chimevoice endpoint to load; several, comma-separated, spread the workers over replicas")
 	fs.StringVar(&cfg.AccessKey, "access-key", cfg.AccessKey, "access key (default $AWS_ACCESS_KEY_ID or test)")
 	fs.StringVar(&cfg.SecretKey, "secret-key", cfg.SecretKey, "secret key (default $AWS_SECRET_ACCESS_KEY or test)")
 	fs.StringVar(&cfg.Region, "region", cfg.Region, "region to sign for")
