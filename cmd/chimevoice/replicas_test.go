@@ -65,6 +65,16 @@ func TestReplicas(t *testing.T) {
 		t.Fatalf("search: %v (%d numbers)", err, len(found.E164PhoneNumbers))
 	}
 	nums := found.E164PhoneNumbers
+	// Each account has a Voice Connector its workers associate numbers
+	// with and disassociate them from, on every replica.
+	vcs := map[string]string{}
+	for _, account := range accounts {
+		vc, err := client(0, account).CreateVoiceConnector(ctx, &chimesdkvoice.CreateVoiceConnectorInput{Name: aws.String("vc-" + account), RequireEncryption: aws.Bool(false)})
+		if err != nil {
+			t.Fatalf("create voice connector: %v", err)
+		}
+		vcs[account] = *vc.VoiceConnector.VoiceConnectorId
+	}
 	acks := &ackLog{orders: map[string]string{}, deleted: map[string]bool{}, restored: map[string]bool{}}
 
 	// Load: every (replica, account) pair runs a worker of random,
@@ -85,7 +95,7 @@ func TestReplicas(t *testing.T) {
 					return out
 				}
 				for range rounds {
-					switch rng.IntN(3) {
+					switch rng.IntN(5) {
 					case 0:
 						batch := pick(5)
 						o, err := c.CreatePhoneNumberOrder(ctx, &chimesdkvoice.CreatePhoneNumberOrderInput{ProductType: vtypes.PhoneNumberProductTypeVoiceConnector, E164PhoneNumbers: batch})
@@ -123,6 +133,19 @@ func TestReplicas(t *testing.T) {
 						case errors.As(err, &nf), errors.As(err, &br):
 						default:
 							errs <- fmt.Errorf("restore on replica %d: %w", r, err)
+							return
+						}
+					case 3:
+						// Per-number refusals (not owned, queued, acquiring) are fine.
+						if _, err := c.AssociatePhoneNumbersWithVoiceConnector(ctx, &chimesdkvoice.AssociatePhoneNumbersWithVoiceConnectorInput{
+							VoiceConnectorId: aws.String(vcs[account]), E164PhoneNumbers: pick(3), ForceAssociate: aws.Bool(false)}); err != nil {
+							errs <- fmt.Errorf("associate on replica %d: %w", r, err)
+							return
+						}
+					case 4:
+						if _, err := c.DisassociatePhoneNumbersFromVoiceConnector(ctx, &chimesdkvoice.DisassociatePhoneNumbersFromVoiceConnectorInput{
+							VoiceConnectorId: aws.String(vcs[account]), E164PhoneNumbers: pick(3)}); err != nil {
+							errs <- fmt.Errorf("disassociate on replica %d: %w", r, err)
 							return
 						}
 					}
@@ -183,9 +206,15 @@ func TestReplicas(t *testing.T) {
 				}
 				owner[*n.E164PhoneNumber] = account
 				owned[*n.E164PhoneNumber] = n
-				if n.Status != vtypes.PhoneNumberStatusUnassigned {
-					// Every order completed and every deletion purged.
-					t.Errorf("%s: status %s after all work ran (deleted %v)", *n.E164PhoneNumber, n.Status, n.DeletionTimestamp)
+				// Every order completed and every deletion purged; a number
+				// is Assigned exactly when it is associated, and only with
+				// its own account's Voice Connector.
+				switch {
+				case n.Status == vtypes.PhoneNumberStatusUnassigned && len(n.Associations) == 0:
+				case n.Status == vtypes.PhoneNumberStatusAssigned && len(n.Associations) == 1 &&
+					n.Associations[0].Name == vtypes.PhoneNumberAssociationNameVoiceConnectorId && *n.Associations[0].Value == vcs[account]:
+				default:
+					t.Errorf("%s: status %s, associations %+v after all work ran (deleted %v)", *n.E164PhoneNumber, n.Status, n.Associations, n.DeletionTimestamp)
 				}
 			}
 		}
@@ -247,5 +276,11 @@ func TestReplicas(t *testing.T) {
 	if n := counter.c5x.Load() + counter.c503.Load(); n != 0 {
 		t.Errorf("%d responses were 5xx", n)
 	}
-	t.Logf("%d ok, %d 4xx; %d orders, %d numbers owned, %d purged", counter.ok.Load(), counter.c4xx.Load(), len(acks.orders), len(owner), len(purged))
+	assigned := 0
+	for _, n := range owned {
+		if n.Status == vtypes.PhoneNumberStatusAssigned {
+			assigned++
+		}
+	}
+	t.Logf("%d ok, %d 4xx; %d orders, %d numbers owned (%d associated), %d purged", counter.ok.Load(), counter.c4xx.Load(), len(acks.orders), len(owner), assigned, len(purged))
 }
