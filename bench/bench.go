@@ -33,6 +33,9 @@ const (
 	WorkloadGet    = "get"    // GetPhoneNumber
 	WorkloadList   = "list"   // ListPhoneNumbers pages of 100
 	WorkloadMix    = "mix"    // 60% get, 25% list, 10% delete+restore, 5% search
+	// WorkloadDynamoDB loads a DynamoDB emulator (moto_server) with
+	// BatchWriteItem of Batch deletes, for comparison.
+	WorkloadDynamoDB = "dynamodb"
 )
 
 // Delete modes.
@@ -73,8 +76,10 @@ func (c Config) Validate() error {
 	switch {
 	case c.Endpoint == "":
 		return errors.New("--endpoint is required")
-	case !slices.Contains([]string{WorkloadDelete, WorkloadGet, WorkloadList, WorkloadMix}, c.Workload):
-		return fmt.Errorf("--workload must be delete, get, list or mix, got %q", c.Workload)
+	case !slices.Contains([]string{WorkloadDelete, WorkloadGet, WorkloadList, WorkloadMix, WorkloadDynamoDB}, c.Workload):
+		return fmt.Errorf("--workload must be delete, get, list, mix or dynamodb, got %q", c.Workload)
+	case c.Workload == WorkloadDynamoDB && c.Batch > 25:
+		return fmt.Errorf("--batch must be at most 25 for DynamoDB, got %d", c.Batch)
 	case c.Mode != ModeFresh && c.Mode != ModeRestore:
 		return fmt.Errorf("--mode must be fresh or restore, got %q", c.Mode)
 	case c.Batch < 1 || c.Batch > chimevoice.MaxBatch:
@@ -128,7 +133,7 @@ type Result struct {
 
 // Primary is the measured operation of the workload.
 func (r *Result) Primary() *OpResult {
-	want := map[string]string{WorkloadDelete: "BatchDeletePhoneNumber", WorkloadGet: "GetPhoneNumber", WorkloadList: "ListPhoneNumbers"}[r.Workload]
+	want := map[string]string{WorkloadDelete: "BatchDeletePhoneNumber", WorkloadGet: "GetPhoneNumber", WorkloadList: "ListPhoneNumbers", WorkloadDynamoDB: "BatchWriteItem"}[r.Workload]
 	var total *OpResult
 	for _, op := range r.Operations {
 		if op.Operation == want {
@@ -156,9 +161,13 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
+	service := sigv4.Service
+	if cfg.Workload == WorkloadDynamoDB {
+		service = "dynamodb"
+	}
 	var clients []*client
 	for _, e := range strings.Split(cfg.Endpoint, ",") {
-		c := newClient(cfg, strings.TrimSpace(e))
+		c := newClient(cfg, strings.TrimSpace(e), service)
 		defer c.http.CloseIdleConnections()
 		clients = append(clients, c)
 	}
@@ -167,12 +176,25 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if need == 0 {
 		need = cfg.needed()
 	}
-	nums, err := c.provision(ctx, need)
-	if err != nil {
+	var nums []string
+	var err error
+	if cfg.Workload == WorkloadDynamoDB {
+		// Keys to delete; DynamoDB deletes of absent keys succeed too.
+		if err := c.createDynamoTable(ctx); err != nil {
+			return nil, err
+		}
+		for i := range need {
+			nums = append(nums, fmt.Sprintf("+1206%07d", 2000000+i))
+		}
+	} else if nums, err = c.provision(ctx, need); err != nil {
 		return nil, fmt.Errorf("provision %d numbers: %w", need, err)
 	}
 	rep := &Report{}
-	if rep.Chimevoice, err = runLoad(ctx, cfg, clients, "chimevoice", nums, false); err != nil {
+	target := "chimevoice"
+	if cfg.Workload == WorkloadDynamoDB {
+		target = "DynamoDB endpoint " + cfg.Endpoint
+	}
+	if rep.Chimevoice, err = runLoad(ctx, cfg, clients, target, nums, false); err != nil {
 		return nil, err
 	}
 	if !cfg.Baseline {
@@ -183,7 +205,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		return nil, err
 	}
 	defer stop()
-	bc := newClient(cfg, base)
+	bc := newClient(cfg, base, service)
 	defer bc.http.CloseIdleConnections()
 	// The baseline deletes nothing, so it may reuse the numbers: it must run
 	// as long as chimevoice did, not stop when they are used up.
@@ -220,7 +242,7 @@ type client struct {
 	signer *sigv4.Signer
 }
 
-func newClient(cfg Config, base string) *client {
+func newClient(cfg Config, base, service string) *client {
 	tr := &http.Transport{
 		Proxy:               nil,
 		DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
@@ -231,7 +253,7 @@ func newClient(cfg Config, base string) *client {
 	}
 	host := strings.TrimPrefix(strings.TrimPrefix(base, "http://"), "https://")
 	host, _, _ = strings.Cut(host, "/")
-	return &client{cfg: cfg, base: strings.TrimRight(base, "/"), host: host, http: &http.Client{Transport: tr, Timeout: 60 * time.Second}, signer: sigv4.NewSigner(cfg.AccessKey, cfg.SecretKey, cfg.Region)}
+	return &client{cfg: cfg, base: strings.TrimRight(base, "/"), host: host, http: &http.Client{Transport: tr, Timeout: 60 * time.Second}, signer: sigv4.NewServiceSigner(cfg.AccessKey, cfg.SecretKey, cfg.Region, service)}
 }
 
 // answer is one response: status, AWS error shape, body.
@@ -254,6 +276,11 @@ func (c *client) do(ctx context.Context, method, path string, body []byte) answe
 		req.Header.Set("Content-Type", "application/json")
 	}
 	c.signer.Sign(req, body, time.Now())
+	return c.send(ctx, req)
+}
+
+// send sends a signed request and reads the answer.
+func (c *client) send(ctx context.Context, req *http.Request) answer {
 	resp, err := c.http.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -271,7 +298,7 @@ func (c *client) do(ctx context.Context, method, path string, body []byte) answe
 	}
 	a := answer{status: resp.StatusCode, body: data}
 	if resp.StatusCode >= 300 {
-		a.code = resp.Header.Get("X-Amzn-ErrorType")
+		a.code, _, _ = strings.Cut(resp.Header.Get("X-Amzn-ErrorType"), ":")
 		if a.code == "" {
 			a.code = fmt.Sprintf("HTTP%d", resp.StatusCode)
 		}
@@ -330,12 +357,15 @@ func runLoad(ctx context.Context, cfg Config, clients []*client, target string, 
 			}
 		}(recs[i], uint64(i), clients[i%len(clients)])
 	}
-	done := make(chan struct{})
+	done, progressDone := make(chan struct{}), make(chan struct{})
 	if cfg.Progress != nil {
-		go progress(cfg, target, start, &measured, done)
+		go func() { progress(cfg, target, start, &measured, done); close(progressDone) }()
+	} else {
+		close(progressDone)
 	}
 	wg.Wait()
 	close(done)
+	<-progressDone
 	elapsed := time.Since(start)
 	res := &Result{Target: target, Endpoints: len(clients), Workload: cfg.Workload, Batch: cfg.Batch, Concurrency: cfg.Concurrency, Elapsed: elapsed, Note: w.note()}
 	if cfg.Workload == WorkloadDelete {

@@ -28,7 +28,7 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&cfg.SecretKey, "secret-key", cfg.SecretKey, "secret key (default $AWS_SECRET_ACCESS_KEY or test)")
 	fs.StringVar(&cfg.Region, "region", cfg.Region, "region to sign for")
 	fs.StringVar(&cfg.AdminToken, "admin-token", cfg.AdminToken, "admin token, to complete orders at once on a non-loopback endpoint")
-	fs.StringVar(&cfg.Workload, "workload", cfg.Workload, "delete, get, list or mix")
+	fs.StringVar(&cfg.Workload, "workload", cfg.Workload, "delete, get, list, mix; or dynamodb (BatchWriteItem deletes, to load moto_server for comparison)")
 	fs.StringVar(&cfg.Mode, "mode", cfg.Mode, "delete workload: fresh (a new number per delete) or restore (restore after each delete)")
 	fs.IntVar(&cfg.Batch, "batch", cfg.Batch, "numbers per BatchDeletePhoneNumber request (1..1000)")
 	fs.IntVar(&cfg.Provision, "provision", cfg.Provision, "numbers to have in the account first, ordered through the API (0: what the workload needs)")
