@@ -448,13 +448,13 @@ func merge(recs []*recorder, elapsed time.Duration, withTotal bool) []*OpResult 
 	all := &OpResult{Operation: "all", Errors: map[string]int{}}
 	for _, name := range names {
 		o := byOp[name]
-		finish(o, elapsed)
-		out = append(out, o)
 		all.Requests += o.Requests
 		all.latencies = append(all.latencies, o.latencies...)
 		for k, v := range o.Errors {
 			all.Errors[k] += v
 		}
+		finish(o, elapsed)
+		out = append(out, o)
 	}
 	if withTotal {
 		finish(all, elapsed)

@@ -166,5 +166,5 @@ func (w *workload) list(ctx context.Context, c *client, wk *worker) {
 }
 
 func (w *workload) search(ctx context.Context, c *client, wk *worker) {
-	w.timed(ctx, c, wk, "SearchAvailablePhoneNumbers", http.MethodGet, "/search?type=phone-numbers&area-code=206&max-results=10", nil, 0)
+	w.timed(ctx, c, wk, "SearchAvailablePhoneNumbers", http.MethodGet, "/search?type=phone-numbers&area-code=503&max-results=10", nil, 0)
 }
