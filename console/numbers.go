@@ -80,6 +80,14 @@ func (q numberQuery) values(after string) url.Values {
 	return v
 }
 
+// withQuery appends the encoded query to path, if there is one.
+func withQuery(path string, v url.Values) string {
+	if len(v) == 0 {
+		return path
+	}
+	return path + "?" + v.Encode()
+}
+
 func badRequest(format string, args ...any) error {
 	return chimevoice.Errorf(chimevoice.CodeBadRequest, format, args...)
 }
@@ -334,10 +342,10 @@ func (c *Console) inventory(w http.ResponseWriter, r *request) {
 		d.Rows = append(d.Rows, c.row(n, now))
 	}
 	if q.After != "" {
-		d.First = Prefix + "/numbers?" + q.values("").Encode()
+		d.First = withQuery(Prefix+"/numbers", q.values(""))
 	}
 	if next != "" {
-		d.Next = Prefix + "/numbers?" + q.values(next).Encode()
+		d.Next = withQuery(Prefix+"/numbers", q.values(next))
 	}
 	c.render(w, r, http.StatusOK, "inventory", v)
 }
