@@ -7,10 +7,13 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/chimesdkvoice"
+	cdplog "github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
@@ -68,9 +71,43 @@ func newBrowser(t *testing.T) context.Context {
 	if err := chromedp.Do(tab); err != nil {
 		t.Fatalf("start Chromium (%s): %v", path, err)
 	}
+	// Script errors and console errors (a CSP violation, a failed load)
+	// fail the test.
+	var mu sync.Mutex
+	var problems []string
+	err := chromedp.Listen(tab, func(ev any) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch ev := ev.(type) {
+		case *cdplog.EventEntryAdded:
+			if ev.Entry.Level == cdplog.EntryLevelError {
+				problems = append(problems, ev.Entry.Text+" "+ev.Entry.URL)
+			}
+		case *runtime.EventExceptionThrown:
+			problems = append(problems, ev.ExceptionDetails.Text)
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, p := range problems {
+			t.Errorf("browser console: %s", p)
+		}
+	})
 	ctx, cancel := context.WithTimeout(tab, 60*time.Second)
 	t.Cleanup(cancel)
 	return ctx
+}
+
+// do runs browser actions that do not leave the page.
+func do(t *testing.T, ctx context.Context, what string, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		t.Fatalf("browser: %s: %v", what, err)
+	}
 }
 
 // load runs actions that end by loading a page (a link, a form) and
@@ -143,6 +180,18 @@ func TestBrowserDeleteRestorePurge(t *testing.T) {
 			t.Fatalf("search %s found %s", target[:10], n)
 		}
 	}
+	// The page's script offers "select every number on this page".
+	count := func(sel string) int {
+		return value(t, ctx, "count "+sel, chromedp.Evaluate[int](`document.querySelectorAll('`+sel+`').length`))
+	}
+	do(t, ctx, "select all", chromedp.Click(chromedp.ID("select-all")))
+	if all, checked := count(`#selection input[name=number]`), count(`#selection input[name=number]:checked`); all == 0 || checked != all {
+		t.Fatalf("select all checked %d of %d numbers", checked, all)
+	}
+	do(t, ctx, "select none", chromedp.Click(chromedp.ID("select-all")))
+	if checked := count(`#selection input[name=number]:checked`); checked != 0 {
+		t.Fatalf("select all, twice, left %d numbers checked", checked)
+	}
 	load(t, ctx, "select and open the confirmation",
 		chromedp.Click(chromedp.ID("sel-"+digits)),
 		chromedp.Click(chromedp.ID("delete-selected")),
@@ -177,8 +226,7 @@ func TestBrowserDeleteRestorePurge(t *testing.T) {
 	if txt := mainText(t, ctx); !strings.Contains(txt, "Restored "+target) {
 		t.Fatalf("after restore:\n%s", txt)
 	}
-	restoreButtons := value(t, ctx, "count", chromedp.Evaluate[int](`document.querySelectorAll('#restore-`+digits+`').length`))
-	if restoreButtons != 0 {
+	if count("#restore-"+digits) != 0 {
 		t.Fatalf("%s is still in the queue after restore", target)
 	}
 
