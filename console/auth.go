@@ -81,6 +81,9 @@ func (c *Console) signin(w http.ResponseWriter, r *http.Request) {
 		}
 		s = c.sessions.create(cred.AccountID, cred.AccessKeyID, cred)
 	}
+	if old := c.session(r); old != nil {
+		c.sessions.delete(old.id) // signing in again ends the session it replaces
+	}
 	setCookie(w, r, sessionCookie, s.id, Prefix, 0)
 	setCookie(w, r, signinCookie, "", Prefix+"/signin", -1)
 	c.log.Info("console sign-in", "account", s.account, "principal", s.principal)

@@ -159,6 +159,11 @@ func TestSessionCookies(t *testing.T) {
 		if ids[0] == ids[1] {
 			t.Fatal("two sign-ins got the same session ID")
 		}
+		replaced := newUser(t, hs.URL, hs.Client())
+		replaced.client.Jar.SetCookies(mustURL(t, hs.URL+"/console/"), []*http.Cookie{{Name: "chimevoice_console", Value: ids[0]}})
+		if p := replaced.get("/console/numbers"); p.Status != http.StatusSeeOther {
+			t.Fatalf("tls=%v: the session replaced by a new sign-in still works: status %d", tls, p.Status)
+		}
 		if ck := cookie(signin, "chimevoice_signin"); ck == nil || !ck.HttpOnly || ck.SameSite != http.SameSiteStrictMode || ck.Secure != tls {
 			t.Fatalf("tls=%v: sign-in cookie %+v", tls, ck)
 		}
