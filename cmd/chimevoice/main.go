@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/chimevoice/chimevoice"
+	"github.com/chimevoice/chimevoice/console"
 	"github.com/chimevoice/chimevoice/httpapi"
 	"github.com/chimevoice/chimevoice/model"
 	"github.com/chimevoice/chimevoice/pool"
@@ -189,8 +190,14 @@ func (m *Main) Run(ctx context.Context) error {
 		Logger:         m.Logger,
 		RequestTimeout: m.Config.RequestTimeout,
 	})
+	cons := console.New(console.Services{Numbers: st, Orders: st, Admin: st, VoiceConnectors: st}, console.Options{
+		Credentials: creds,
+		AdminToken:  m.Config.AdminToken,
+		Retention:   m.Config.DeletionRetention,
+		Logger:      m.Logger,
+	})
 	m.srv = &http.Server{
-		Handler:           handler,
+		Handler:           cons.Wrap(handler),
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
 	}
