@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/chimevoice/chimevoice"
+	"github.com/chimevoice/chimevoice/internal/httpx"
 	"github.com/chimevoice/chimevoice/sigv4"
 )
 
@@ -167,28 +168,9 @@ func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "same-origin")
 	h.Set("X-Frame-Options", "DENY")
-	sw := &statusWriter{ResponseWriter: w}
+	sw := &httpx.StatusRecorder{ResponseWriter: w}
 	c.handler.ServeHTTP(sw, r)
-	c.log.Info("console request", "method", r.Method, "path", r.URL.Path, "status", sw.status, "duration", time.Since(start))
-}
-
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return w.ResponseWriter.Write(b)
+	c.log.Info("console request", "method", r.Method, "path", r.URL.Path, "status", sw.Status, "duration", time.Since(start))
 }
 
 // request is what a page handler gets: the HTTP request and the session.

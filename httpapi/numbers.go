@@ -30,6 +30,14 @@ func pathID(raw string) (string, error) {
 	return e164, nil
 }
 
+// numberList is batchIDs for a list that must name at least one number.
+func numberList(member string, raws []string) ([]chimevoice.BatchID, error) {
+	if len(raws) == 0 {
+		return nil, chimevoice.Errorf(chimevoice.CodeBadRequest, "%s: at least one phone number is required.", member)
+	}
+	return batchIDs(member, raws)
+}
+
 // batchIDs normalizes a batch list, refusing more than MaxBatch items and
 // the same number named twice. Malformed IDs stay in the list (with an
 // empty E164) to be reported per item.

@@ -27,10 +27,7 @@ func (s *Server) createPhoneNumberOrder(ctx context.Context, c *call) (any, erro
 	if err := c.decode(&in); err != nil {
 		return nil, err
 	}
-	if len(in.E164PhoneNumbers) == 0 {
-		return nil, chimevoice.Errorf(chimevoice.CodeBadRequest, "E164PhoneNumbers: at least one phone number is required.")
-	}
-	ids, err := batchIDs("E164PhoneNumbers", in.E164PhoneNumbers)
+	ids, err := numberList("E164PhoneNumbers", in.E164PhoneNumbers)
 	if err != nil {
 		return nil, err
 	}

@@ -21,6 +21,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/chimevoice/chimevoice"
+	"github.com/chimevoice/chimevoice/internal/httpx"
 	"github.com/chimevoice/chimevoice/model"
 	"github.com/chimevoice/chimevoice/sigv4"
 )
@@ -117,38 +118,19 @@ func (s *Server) handle(name string, h handler) {
 // Supported reports whether chimevoice implements the operation.
 func (s *Server) Supported(name string) bool { _, ok := s.handlers[name]; return ok }
 
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return w.ResponseWriter.Write(b)
-}
-
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	reqID := uuid.NewString()
 	w.Header().Set("x-amzn-RequestId", reqID)
-	sw := &statusWriter{ResponseWriter: w}
+	sw := &httpx.StatusRecorder{ResponseWriter: w}
 	if strings.HasPrefix(r.URL.Path, AdminPrefix) {
 		s.admin.ServeHTTP(sw, r)
-		s.log.Info("admin request", "method", r.Method, "path", r.URL.Path, "status", sw.status, "duration", time.Since(start), "request_id", reqID)
+		s.log.Info("admin request", "method", r.Method, "path", r.URL.Path, "status", sw.Status, "duration", time.Since(start), "request_id", reqID)
 		return
 	}
 	op, account := s.serveAPI(sw, r)
-	s.log.Info("request", "operation", op, "account", account, "status", sw.status, "duration", time.Since(start), "request_id", reqID)
+	s.log.Info("request", "operation", op, "account", account, "status", sw.Status, "duration", time.Since(start), "request_id", reqID)
 }
 
 // serveAPI runs the API pipeline: body, signature, route, permission,

@@ -7,43 +7,10 @@
 #   scripts/bench-replicas.sh [postgres://postgres@127.0.0.1:5432/test?sslmode=disable]
 #
 # Environment: RUNS (default 3), LOAD_ARGS (default "--provision 20000 --requests 200 --batch 100 --concurrency 16").
-set -euo pipefail
 admin_url=${1:-postgres://postgres@127.0.0.1:5432/test?sslmode=disable}
 runs=${RUNS:-3}
 load_args=${LOAD_ARGS:---provision 20000 --requests 200 --batch 100 --concurrency 16}
-cd "$(dirname "$0")/.."
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-go build -o "$work/chimevoice" ./cmd/chimevoice
-
-# start_server LOGNAME ARGS...: starts a server on a free loopback port and
-# prints its URL once it listens.
-start_server() {
-  local name=$1; shift
-  "$work/chimevoice" serve --listen 127.0.0.1:0 --log-level warn "$@" >"$work/$name.out" 2>"$work/$name.err" &
-  pids+=($!)
-  for _ in $(seq 1 300); do
-    url=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$work/$name.out" 2>/dev/null | head -n1 || true)
-    if [ -n "$url" ]; then echo "$url"; return; fi
-    sleep 0.05
-  done
-  cat "$work/$name.err" >&2
-  echo "server $name did not start" >&2
-  exit 1
-}
-
-stop_servers() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  pids=()
-}
+source "$(dirname "$0")/lib.sh"
 
 db_url() { # db_url NAME: the admin URL with its database replaced
   echo "$admin_url" | sed -E "s#(postgres(ql)?://[^/]*)/[^?]*#\1/$1#"
@@ -55,19 +22,19 @@ for run in $(seq 1 "$runs"); do
   for config in sqlite pg1 pg3; do
     case $config in
       sqlite)
-        endpoints=$(start_server "sqlite-$run" --data "$work/bench-$run.db") ;;
+        endpoints=$(serve "sqlite-$run" --data "$work/bench-$run.db") ;;
       pg*)
         db=chimevoice_bench_${config}_$run
         psql -q "$admin_url" -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
         n=${config#pg}
         endpoints=""
         for i in $(seq 1 "$n"); do
-          u=$(start_server "$config-$run-$i" --database-url "$(db_url "$db")")
+          u=$(serve "$config-$run-$i" --database-url "$(db_url "$db")")
           endpoints="${endpoints:+$endpoints,}$u"
         done ;;
     esac
     # shellcheck disable=SC2086
-    line=$("$work/chimevoice" bench --endpoint "$endpoints" --duration 0 --json $load_args |
+    line=$("$cv" bench --endpoint "$endpoints" --duration 0 --json $load_args |
       jq -r '.chimevoice | .operations[] | select(.operation == "BatchDeletePhoneNumber") |
         "numbers/s=\(.items_per_second | floor) requests/s=\(.requests_per_second | floor) p50=\(.latency.p50_ms) p99=\(.latency.p99_ms) errors=\(.errors | length)"')
     echo "$config run $run: $line"

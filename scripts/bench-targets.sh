@@ -7,33 +7,10 @@
 # Each section prints its raw lines; BENCHMARKS.md quotes the medians.
 # Needs: go, python3 (for startup.py), jq, and moto (python3 -m moto.server)
 # for the emulator comparison. Takes about 15 minutes.
-set -euo pipefail
 runs=${1:-3}
-cd "$(dirname "$0")/.."
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-go build -o "$work/chimevoice" ./cmd/chimevoice
-cv="$work/chimevoice"
+source "$(dirname "$0")/lib.sh"
 
-# serve NAME ARGS...: a server on a free port; prints its URL.
-serve() {
-  local name=$1; shift
-  "$cv" serve --listen 127.0.0.1:0 --log-level warn "$@" >"$work/$name.out" 2>"$work/$name.err" &
-  pids+=($!)
-  for _ in $(seq 1 400); do
-    url=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$work/$name.out" 2>/dev/null | head -n1 || true)
-    if [ -n "$url" ]; then echo "$url"; return; fi
-    sleep 0.05
-  done
-  cat "$work/$name.err" >&2; exit 1
-}
-stop() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; pids=(); }
+stop() { stop_servers; }
 bench() { "$cv" bench --json "$@" 2>/dev/null; }
 # op OPERATION FIELD: a field of one operation of the JSON report on stdin
 op() { jq -r --arg op "$1" ".chimevoice.operations[] | select(.operation == \$op) | $2"; }
@@ -96,7 +73,7 @@ for r in $(seq 1 "$runs"); do
   u=$(serve moto-cv-$r --data "$work/mc-$r.db")
   c=$(bench --endpoint "$u" --batch 25 --concurrency 32 --duration 10s --provision 200000 | op BatchDeletePhoneNumber '"\(.requests_per_second|floor) req/s, \(.items_per_second|floor) numbers/s"')
   stop
-  python3 -m moto.server -p 18950 >/dev/null 2>&1 & pids+=($!)
+  python3 -m moto.server -p 18950 >/dev/null 2>&1 & echo $! >>"$work/pids"
   for _ in $(seq 1 100); do curl -sf http://127.0.0.1:18950/moto-api/ >/dev/null && break; sleep 0.1; done
   m=$("$cv" bench --json --endpoint http://127.0.0.1:18950 --workload dynamodb --batch 25 --concurrency 32 --duration 10s 2>/dev/null | op BatchWriteItem '"\(.requests_per_second|floor) req/s, \(.items_per_second|floor) items/s"')
   stop
