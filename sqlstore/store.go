@@ -87,6 +87,7 @@ type Store struct {
 	log *slog.Logger
 
 	offset atomic.Int64 // service clock offset, ms
+	stats  counters     // what this process's background work did (stats.go)
 
 	// With group commit, one connection of wdb belongs to the committer for
 	// the life of the store, with its statements prepared once.
