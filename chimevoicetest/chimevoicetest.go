@@ -27,6 +27,7 @@ import (
 
 	"github.com/chimevoice/chimevoice"
 	"github.com/chimevoice/chimevoice/httpapi"
+	"github.com/chimevoice/chimevoice/metrics"
 	"github.com/chimevoice/chimevoice/model"
 	"github.com/chimevoice/chimevoice/pool"
 	"github.com/chimevoice/chimevoice/sigv4"
@@ -159,6 +160,7 @@ func New(t testing.TB, o Options) *Server {
 		AdminToken: o.AdminToken,
 		Now:        clock.Now, // frozen unless a test moves it: throttling is exact
 	})
+	h.EnableOps(httpapi.Ops{Metrics: metrics.New(st, nil), State: st})
 	hs := httptest.NewServer(h)
 	t.Cleanup(hs.Close)
 	s := &Server{URL: hs.URL, Clock: clock, Store: st, HTTP: hs, opts: o}

@@ -14,6 +14,7 @@ func (s *Server) adminRoutes() http.Handler {
 	mux.HandleFunc("GET /_chimevoice/health", s.health)
 	mux.HandleFunc("GET /_chimevoice/clock", s.getClock)
 	mux.HandleFunc("POST /_chimevoice/clock", s.postClock)
+	s.registerOps(mux)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !s.adminAllowed(r) {
 			writeError(r.Context(), w, s.log, chimevoice.Errorf(chimevoice.CodeForbidden, "The admin API answers loopback clients, or requests with Authorization: Bearer <admin token>."))

@@ -21,9 +21,6 @@ const maxScanned = 20000
 // Deletion queue.
 func (s *Store) SearchAvailablePhoneNumbers(ctx context.Context, c chimevoice.Caller, r chimevoice.SearchRequest) ([]string, string, error) {
 	q := pool.Query{Country: r.Country, AreaCode: r.AreaCode, City: r.City, State: r.State, TollFreePrefix: r.TollFreePrefix, PhoneNumberType: r.PhoneNumberType}
-	if err := q.Check(); err != nil {
-		return nil, "", err
-	}
 	if r.Limit <= 0 {
 		r.Limit = 100
 	}
@@ -33,7 +30,14 @@ func (s *Store) SearchAvailablePhoneNumbers(ctx context.Context, c chimevoice.Ca
 		return nil, "", err
 	}
 	if imported {
+		// The carrier's file, not libphonenumber, says which areas exist.
+		if err := q.CheckShape(); err != nil {
+			return nil, "", err
+		}
 		return s.searchImported(ctx, q, r)
+	}
+	if err := q.Check(); err != nil {
+		return nil, "", err
 	}
 	var cursor uint64
 	if r.NextToken != "" {
@@ -134,8 +138,8 @@ func (s *Store) searchImported(ctx context.Context, q pool.Query, r chimevoice.S
 		args = append(args, prefix, prefix+":")
 	}
 	if q.State != "" {
-		sqlq += ` AND UPPER(p.state) = UPPER(?)`
-		args = append(args, q.State)
+		sqlq += ` AND p.state = ?` // US states are stored upper case
+		args = append(args, strings.ToUpper(q.State))
 	}
 	if q.City != "" {
 		sqlq += ` AND UPPER(p.city) = UPPER(?)`

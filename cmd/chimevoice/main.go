@@ -19,6 +19,7 @@ import (
 
 	"github.com/chimevoice/chimevoice"
 	"github.com/chimevoice/chimevoice/httpapi"
+	"github.com/chimevoice/chimevoice/metrics"
 	"github.com/chimevoice/chimevoice/model"
 	"github.com/chimevoice/chimevoice/pool"
 	"github.com/chimevoice/chimevoice/sigv4"
@@ -42,6 +43,8 @@ const usage = `chimevoice — the Amazon Chime SDK Voice phone-number API, self-
 Usage:
   chimevoice [serve] [flags]   serve the API (the default command)
   chimevoice version           print the version
+  chimevoice pool ...          import or clear a carrier's number pool ("chimevoice pool help")
+  chimevoice state ...         export, import or reset the whole state ("chimevoice state help")
 
 Run "chimevoice serve -h" for the flags.
 `
@@ -57,6 +60,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "version":
 		fmt.Fprintln(stdout, "chimevoice", chimevoice.Version)
 		return nil
+	case "pool":
+		return poolCommand(ctx, args, stdout, stderr)
+	case "state":
+		return stateCommand(ctx, args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -152,6 +159,12 @@ func (m *Main) Run(ctx context.Context) error {
 		ln.Close()
 		return err
 	}
+	if m.Config.NumberPool != "" {
+		if err := m.importNumberPool(ctx, st); err != nil {
+			ln.Close()
+			return errors.Join(err, closer.Close())
+		}
+	}
 	m.store, m.closer, m.ln = st, closer, ln
 	handler := httpapi.New(api, httpapi.Services{Numbers: st, Orders: st, Admin: st}, httpapi.Options{
 		Verifier:   sigv4.NewVerifier(creds, m.RealClock),
@@ -159,6 +172,7 @@ func (m *Main) Run(ctx context.Context) error {
 		AdminToken: m.Config.AdminToken,
 		Logger:     m.Logger,
 	})
+	handler.EnableOps(httpapi.Ops{Metrics: metrics.New(st, m.Logger), State: st})
 	m.srv = &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
