@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/chimevoice/chimevoice"
 	"github.com/chimevoice/chimevoice/pool"
 )
 
@@ -172,6 +173,18 @@ func (s *Store) insertPool(ctx context.Context, entries []pool.Entry) error {
 	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
 		return s.insertRows(ctx, tx, "pool_numbers", poolCols, poolUpsert, poolStmtRows, flat)
 	})
+}
+
+// supportedIn reports whether a number can be ordered for a product type.
+// From an imported pool, SipMediaApplicationDialIn takes every country and
+// type the carrier's file has ("the countries the pool can serve"); the
+// synthetic pool's list of countries is only what it can generate.
+// VoiceConnector and BusinessCalling stay US-only either way, as in AWS.
+func supportedIn(pt chimevoice.ProductType, info pool.Info, imported bool) bool {
+	if imported && pt == chimevoice.ProductSipMediaApplicationDialIn {
+		return true
+	}
+	return pool.Supported(string(pt), info)
 }
 
 // ClearPool empties the imported pool, so that search and order draw from

@@ -50,7 +50,7 @@ func (s *Store) CreatePhoneNumberOrder(ctx context.Context, c chimevoice.Caller,
 			if err != nil {
 				return err
 			}
-			if !ok || !pool.Supported(string(r.ProductType), info) {
+			if !ok || !supportedIn(r.ProductType, info, imported) {
 				continue
 			}
 			if _, err := tx.exec(ctx, `INSERT INTO phone_numbers (e164, account_id, country, number_type, product_type, status, name, order_id, created_at, updated_at)

@@ -217,7 +217,7 @@ func (s *Store) SupportedCountries(ctx context.Context, c chimevoice.Caller, pt 
 		if err := rows.Scan(&country, &typ); err != nil {
 			return nil, s.wrap(err, "scan pool countries")
 		}
-		if !pool.Supported(string(pt), pool.Info{Country: country, Type: typ}) {
+		if !supportedIn(pt, pool.Info{Country: country, Type: typ}, true) {
 			continue
 		}
 		if len(out) == 0 || out[len(out)-1].Code != country {

@@ -58,7 +58,8 @@ func checkNumbers(sn *snapshot) error {
 			return badState("PhoneNumbers[%d].NumberType: %s does not match %s, which is %s.", i, typ, e164, info.Type)
 		}
 		pt := chimevoice.ProductType(sn.str(t, r, "ProductType"))
-		if !supported(pt, country, chimevoice.NumberType(typ)) {
+		// The number may come from an imported pool, in any country.
+		if !supportedIn(pt, pool.Info{Country: country, Type: typ}, true) {
 			return badState("PhoneNumbers[%d].ProductType: a %s %s number cannot have product type %s.", i, country, typ, pt)
 		}
 		status := chimevoice.Status(sn.str(t, r, "Status"))
