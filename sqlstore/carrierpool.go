@@ -152,14 +152,28 @@ func (s *Store) ImportPoolCSV(ctx context.Context, r io.Reader, o PoolImportOpti
 	close(batches)
 	err := <-werr
 	rep.Imported = int(written.Load())
-	rep.Duration = time.Since(start)
 	if readErr != nil {
 		return rep, readErr
 	}
 	if err == nil {
 		err = ctx.Err() // the caller's context ended
 	}
+	if err == nil && rep.Imported > 0 {
+		err = s.analyzePool(ctx)
+	}
+	rep.Duration = time.Since(start)
 	return rep, err
+}
+
+// analyzePool refreshes the planner's statistics of the pool. Without
+// them SQLite takes the (country, number_type, e164) index for a search
+// by country alone and sorts the whole country to find the first numbers
+// in order; with them it walks the primary key, which is already in order.
+func (s *Store) analyzePool(ctx context.Context) error {
+	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
+		_, err := tx.exec(ctx, `ANALYZE pool_numbers`)
+		return err
+	})
 }
 
 // insertPool writes entries in one transaction, in key order: neighbours
