@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"net/http"
 	"slices"
@@ -286,7 +287,7 @@ func (s *Server) parseFaultRules(body []byte) ([]*faultRule, error) {
 		if err := json.Unmarshal(raw, &members); err != nil || members == nil {
 			return nil, bad("[%d]: a fault rule must be a JSON object.", i)
 		}
-		for _, name := range sortedKeys(members) {
+		for _, name := range slices.Sorted(maps.Keys(members)) {
 			if !slices.Contains(faultFields, name) {
 				return nil, bad("[%d].%s: unknown member; a rule has %s.", i, name, strings.Join(faultFields, ", "))
 			}
@@ -353,7 +354,7 @@ func (s *Server) checkFaultRule(fr FaultRule) (*faultRule, error) {
 			return nil, fmt.Errorf("ItemError: %q is not an error code; use one of %s", fr.ItemError, strings.Join(errorCodes(), ", "))
 		}
 		if fr.Operation != "*" && !itemFaultOps[fr.Operation] {
-			return nil, fmt.Errorf("ItemError: %s has no per-item errors; per-item faults apply to %s", fr.Operation, strings.Join(sortedKeys(itemFaultOps), ", "))
+			return nil, fmt.Errorf("ItemError: %s has no per-item errors; per-item faults apply to %s", fr.Operation, strings.Join(slices.Sorted(maps.Keys(itemFaultOps)), ", "))
 		}
 		r.item = code
 	}
@@ -398,15 +399,6 @@ func errorCodes() []string {
 	var out []string
 	for code := range errorTable {
 		out = append(out, string(code))
-	}
-	sort.Strings(out)
-	return out
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
 	}
 	sort.Strings(out)
 	return out

@@ -105,15 +105,7 @@ func (s *Server) postState(w http.ResponseWriter, r *http.Request) {
 		writeError(ctx, w, s.log, err)
 		return
 	}
-	now, err := s.svc.Admin.Now(ctx)
-	if err != nil {
-		writeError(ctx, w, s.log, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, struct {
-		Imported map[string]int
-		Now      Time
-	}{counts, Time(now)})
+	s.writeStateChanged(w, r, counts)
 }
 
 func (s *Server) postReset(w http.ResponseWriter, r *http.Request) {
@@ -126,10 +118,19 @@ func (s *Server) postReset(w http.ResponseWriter, r *http.Request) {
 		writeError(ctx, w, s.log, err)
 		return
 	}
-	now, err := s.svc.Admin.Now(ctx)
+	s.writeStateChanged(w, r, nil)
+}
+
+// writeStateChanged answers a state import or reset: the rows imported
+// (none for a reset) and the service clock, which both set.
+func (s *Server) writeStateChanged(w http.ResponseWriter, r *http.Request, imported map[string]int) {
+	now, err := s.svc.Admin.Now(r.Context())
 	if err != nil {
-		writeError(ctx, w, s.log, err)
+		writeError(r.Context(), w, s.log, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, clockOut{Now: Time(now)})
+	writeJSON(w, http.StatusOK, struct {
+		Imported map[string]int `json:",omitempty"`
+		Now      Time
+	}{imported, Time(now)})
 }

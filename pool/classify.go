@@ -24,6 +24,11 @@ func Classify(e164 string) (Info, bool) {
 	if info, ok := classifyIndexed(e164); ok {
 		return info, true
 	}
+	return classifyLibphonenumber(e164)
+}
+
+// classifyLibphonenumber is Classify by libphonenumber alone.
+func classifyLibphonenumber(e164 string) (Info, bool) {
 	n, err := phonenumbers.Parse(e164, "")
 	if err != nil || !phonenumbers.IsValidNumber(n) || phonenumbers.Format(n, phonenumbers.E164) != e164 {
 		return Info{}, false

@@ -9,7 +9,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -365,7 +366,7 @@ func decodeSnapshot(data []byte) (*snapshot, error) {
 		return nil, badState("Now: %v.", err)
 	}
 	sn.now = now
-	for _, name := range sortedKeys(top) {
+	for _, name := range slices.Sorted(maps.Keys(top)) {
 		if name == "Version" || name == "Now" {
 			continue
 		}
@@ -409,7 +410,7 @@ func decodeSection(t *stateSection, raw json.RawMessage, now time.Time) ([][]any
 		if err := json.Unmarshal(item, &members); err != nil || members == nil {
 			return nil, badState("%s: must be an object.", at)
 		}
-		for _, name := range sortedKeys(members) {
+		for _, name := range slices.Sorted(maps.Keys(members)) {
 			if !slicesContainsCol(t, name) {
 				return nil, badState("%s.%s: unknown member of %s.", at, name, t.json)
 			}
@@ -520,15 +521,6 @@ func abbrev(raw json.RawMessage) string {
 		return string(raw[:40]) + "..."
 	}
 	return string(raw)
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // ImportState implements chimevoice.StateService.
