@@ -27,6 +27,12 @@ func DeleteRefusal(status Status, assocs []Association) (Code, string) {
 	}
 	if len(assocs) > 0 {
 		a := assocs[0]
+		for _, b := range assocs {
+			if b.Name != AssocAccount { // name the user, not the account that accompanies it
+				a = b
+				break
+			}
+		}
 		return CodePhoneNumberAssociationsExist, fmt.Sprintf("The phone number is associated with %s %s; disassociate it first.", associationNoun(a.Name), a.Value)
 	}
 	return "", ""

@@ -154,7 +154,7 @@ func New(t testing.TB, o Options) *Server {
 	if err != nil {
 		t.Fatalf("load models: %v", err)
 	}
-	h := httpapi.New(api, httpapi.Services{Numbers: st, Orders: st, Admin: st}, httpapi.Options{
+	h := httpapi.New(api, httpapi.Services{Numbers: st, Orders: st, Admin: st, VoiceConnectors: st, SipMedia: st, Tags: st, Accounts: st, Settings: st}, httpapi.Options{
 		Verifier:   sigv4.NewVerifier(o.Credentials, time.Now),
 		RateLimit:  o.RateLimit,
 		AdminToken: o.AdminToken,

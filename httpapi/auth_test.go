@@ -172,7 +172,7 @@ func TestAccountsAreIsolated(t *testing.T) {
 		}
 		del, err := voiceB.BatchDeletePhoneNumber(ctx, &chimesdkvoice.BatchDeletePhoneNumberInput{PhoneNumberIds: nums})
 		chimevoicetest.Must(t, err, "delete as B")
-		if got := errorCodes(del.PhoneNumberErrors); got[nums[0]] != vtypes.ErrorCodeNotFound || got[nums[1]] != vtypes.ErrorCodeNotFound {
+		if got := errorCodes(del.PhoneNumberErrors); got[nums[0]] != "NotFound" || got[nums[1]] != "NotFound" {
 			t.Fatalf("B's delete: %v", got)
 		}
 		_, err = voiceB.RestorePhoneNumber(ctx, &chimesdkvoice.RestorePhoneNumberInput{PhoneNumberId: aws.String(nums[1])})

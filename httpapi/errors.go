@@ -48,8 +48,13 @@ type errorBody struct {
 func writeError(ctx context.Context, w http.ResponseWriter, log *slog.Logger, err error) int {
 	code := chimevoice.ErrorCode(err)
 	msg := chimevoice.ErrorMessage(err)
-	if errors.Is(err, context.DeadlineExceeded) {
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
 		code, msg = chimevoice.CodeServiceUnavailable, "The request timed out."
+	case errors.Is(err, context.Canceled):
+		// The client went away; nobody reads this answer, and it is no failure of ours.
+		code, msg = chimevoice.CodeServiceUnavailable, "The request was canceled."
+		log = slog.New(slog.DiscardHandler)
 	}
 	kind, ok := errorTable[code]
 	if !ok {

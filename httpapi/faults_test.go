@@ -145,12 +145,12 @@ func TestItemFaultsLeaveFaultedNumbersUntouched(t *testing.T) {
 			t.Fatalf("post: %d %s", r.Status, r.Body)
 		}
 		ids := append([]string{"not-a-number"}, nums...)
-		errs := errorCodes(batchDelete(t, srv, ids...))
+		errs := batchDelete(t, srv, ids...)
 		faulted := 0
 		for _, n := range nums {
 			got := getNumber(t, srv, n).Status
 			switch errs[n] {
-			case vtypes.ErrorCodeServiceFailure:
+			case string(vtypes.ErrorCodeServiceFailure):
 				faulted++
 				if got != vtypes.PhoneNumberStatusUnassigned {
 					t.Fatalf("%s failed by a fault but is %s", n, got)
@@ -166,7 +166,7 @@ func TestItemFaultsLeaveFaultedNumbersUntouched(t *testing.T) {
 		if faulted == 0 || faulted == len(nums) {
 			t.Fatalf("ItemProbability 0.5 failed %d of %d items", faulted, len(nums))
 		}
-		if c := errs["not-a-number"]; c != vtypes.ErrorCodeServiceFailure && c != vtypes.ErrorCodeBadRequest {
+		if c := errs["not-a-number"]; c != string(vtypes.ErrorCodeServiceFailure) && c != string(vtypes.ErrorCodeBadRequest) {
 			t.Fatalf("malformed item: %s", c)
 		}
 		// Count 1 is spent: the faulted numbers delete now.

@@ -36,6 +36,14 @@ type Services struct {
 	Numbers chimevoice.PhoneNumberService
 	Orders  chimevoice.OrderService
 	Admin   chimevoice.AdminService
+
+	// The resources numbers are associated with; each group of
+	// operations is served only when its service is set.
+	VoiceConnectors chimevoice.VoiceConnectorService
+	SipMedia        chimevoice.SipMediaService
+	Tags            chimevoice.TagService
+	Accounts        chimevoice.AccountService
+	Settings        chimevoice.SettingsService
 }
 
 // Options configure a Server.
@@ -88,6 +96,7 @@ func New(api *model.API, svc Services, opts Options) *Server {
 	s := &Server{api: api, svc: svc, opts: opts, log: opts.Logger, handlers: map[string]handler{}, limiters: map[string]*rate.Limiter{}}
 	s.registerNumbers()
 	s.registerOrders()
+	s.registerAssociations()
 	s.admin = s.adminRoutes()
 	return s
 }

@@ -139,8 +139,8 @@ func TestStateFixtureWithAssociation(t *testing.T) {
 	if got.Status != vtypes.PhoneNumberStatusAssigned || len(got.Associations) != 1 || aws.ToString(got.Associations[0].Value) != "abcdef1ghij2klmno3pqr4" {
 		t.Fatalf("imported number: %+v", got)
 	}
-	errs := errorCodes(batchDelete(t, srv, "+12067301307"))
-	if errs["+12067301307"] != vtypes.ErrorCodePhoneNumberAssociationsExist {
+	errs := batchDelete(t, srv, "+12067301307")
+	if errs["+12067301307"] != string(vtypes.ErrorCodePhoneNumberAssociationsExist) {
 		t.Fatalf("delete of an associated number: %v", errs)
 	}
 	// Deleted on Nov 20: purged 7 days later, on Nov 27 (Now is Nov 22 10:00).

@@ -4,42 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"strings"
 	"testing"
 )
-
-// TestClassifyIndexedAgreesWithLibphonenumber checks the fast path on
-// random line numbers of every indexed area code (and on numbers it must
-// leave to libphonenumber).
-func TestClassifyIndexedAgreesWithLibphonenumber(t *testing.T) {
-	cat, err := loadCatalog()
-	if err != nil {
-		t.Fatal(err)
-	}
-	rng := rand.New(rand.NewPCG(1, 2))
-	checked := 0
-	for npa, a := range cat.areaCodes {
-		for i := 0; i < 8 && len(a.nxx) > 0; i++ {
-			nxx := a.nxx[rng.IntN(len(a.nxx))]
-			e164 := fmt.Sprintf("+1%03d%03d%04d", npa, nxx, rng.IntN(10000))
-			fast, ok := classifyIndexed(e164)
-			if !ok {
-				t.Fatalf("%s: indexed exchange not classified", e164)
-			}
-			if slow, ok := classifyLibphonenumber(e164); !ok || slow != fast {
-				t.Fatalf("%s: index says %+v, libphonenumber %+v (valid %v)", e164, fast, slow, ok)
-			}
-			checked++
-		}
-	}
-	for _, e164 := range []string{"+12065550100", "+14165550123", "+442071838750", "+1206911123", "+120655501000"} {
-		if _, ok := classifyIndexed(e164); ok {
-			t.Errorf("%s: the index claimed a number it does not hold", e164)
-		}
-	}
-	t.Logf("%d numbers agree", checked)
-}
 
 func TestCheckEntry(t *testing.T) {
 	tests := []struct {

@@ -618,3 +618,40 @@ func BenchmarkScan(b *testing.B) {
 		})
 	}
 }
+
+// TestClassifyUSFastPathAgrees checks the index answer against
+// libphonenumber for numbers of every area code of the index.
+func TestClassifyUSFastPathAgrees(t *testing.T) {
+	c, err := loadCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for npa, a := range c.areaCodes {
+		for i, nxx := range a.nxx {
+			if i%37 != 0 {
+				continue
+			}
+			e164 := fmt.Sprintf("+1%03d%03d%04d", npa, nxx, (i*7919)%10000)
+			fast, ok := classifyUS(e164)
+			if !ok {
+				t.Fatalf("%s: not in the index", e164)
+			}
+			n, err := phonenumbers.Parse(e164, "")
+			if err != nil || !phonenumbers.IsValidNumber(n) || phonenumbers.GetRegionCodeForNumber(n) != "US" {
+				t.Fatalf("%s: the index says valid, libphonenumber does not", e164)
+			}
+			want := typeLocal
+			if phonenumbers.GetNumberType(n) == phonenumbers.TOLL_FREE {
+				want = typeTollFree
+			}
+			if fast.Type != want {
+				t.Fatalf("%s: index type %s, libphonenumber %s", e164, fast.Type, want)
+			}
+			checked++
+		}
+	}
+	if checked < 1000 {
+		t.Fatalf("checked only %d numbers", checked)
+	}
+}

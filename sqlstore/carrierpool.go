@@ -45,15 +45,8 @@ type PoolImportOptions struct {
 	Progress func(PoolProgress)
 }
 
-// Batch sizes of the import: rows per transaction, and rows per INSERT
-// statement (5 parameters each; well under SQLite's 32,766 and
-// PostgreSQL's 65,535 parameters per statement).
-const (
-	poolTxRows   = 100000
-	poolStmtRows = 1000
-)
-
-var poolCols = []string{"e164", "country", "number_type", "city", "state"}
+// poolTxRows is how many rows one transaction of an import writes.
+const poolTxRows = 100000
 
 // poolUpsert makes a re-import update what the carrier's new file says of
 // a number it already listed.
@@ -180,12 +173,12 @@ func (s *Store) analyzePool(ctx context.Context) error {
 // share index pages, so each page is written once per batch.
 func (s *Store) insertPool(ctx context.Context, entries []pool.Entry) error {
 	slices.SortFunc(entries, func(a, b pool.Entry) int { return strings.Compare(a.E164, b.E164) })
-	flat := make([]any, 0, len(entries)*len(poolCols))
-	for _, e := range entries {
-		flat = append(flat, e.E164, e.Country, e.Type, e.City, e.State)
+	rows := make([][]any, len(entries))
+	for i, e := range entries {
+		rows[i] = []any{e.E164, e.Country, e.Type, e.City, e.State}
 	}
 	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
-		return s.insertRows(ctx, tx, "pool_numbers", poolCols, poolUpsert, poolStmtRows, flat)
+		return s.insertRows(ctx, tx, `INSERT INTO pool_numbers (e164, country, number_type, city, state) VALUES `, `(?, ?, ?, ?, ?)`, poolUpsert, rows)
 	})
 }
 
@@ -239,58 +232,6 @@ func (s *Store) PoolCounts(ctx context.Context) ([]PoolCount, error) {
 		out = append(out, c)
 	}
 	return out, s.wrap(rows.Err(), "count pool")
-}
-
-// insertRows inserts flat (rows of len(cols) values, one after the other)
-// into table with INSERT statements of perStmt rows, then single-row ones
-// for the rest: the statement texts stay two per table, which matters
-// because the store prepares and caches every text it runs. suffix follows
-// the VALUES list (an ON CONFLICT clause, or "").
-func (s *Store) insertRows(ctx context.Context, tx *Tx, table string, cols []string, suffix string, perStmt int, flat []any) error {
-	w := len(cols)
-	full := insertText(table, cols, perStmt, suffix)
-	for len(flat) >= perStmt*w {
-		if _, err := tx.exec(ctx, full, flat[:perStmt*w]...); err != nil {
-			return err
-		}
-		flat = flat[perStmt*w:]
-	}
-	one := insertText(table, cols, 1, suffix)
-	for ; len(flat) > 0; flat = flat[w:] {
-		if _, err := tx.exec(ctx, one, flat[:w]...); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// insertText is "INSERT INTO table (cols) VALUES (?, ...), ... suffix" for n rows.
-func insertText(table string, cols []string, n int, suffix string) string {
-	b := make([]byte, 0, 64+n*(4*len(cols)))
-	b = append(b, "INSERT INTO "...)
-	b = append(b, table...)
-	b = append(b, " ("...)
-	for i, c := range cols {
-		if i > 0 {
-			b = append(b, ", "...)
-		}
-		b = append(b, c...)
-	}
-	b = append(b, ") VALUES "...)
-	for r := 0; r < n; r++ {
-		if r > 0 {
-			b = append(b, ", "...)
-		}
-		b = append(b, '(')
-		for i := range cols {
-			if i > 0 {
-				b = append(b, ", "...)
-			}
-			b = append(b, '?')
-		}
-		b = append(b, ')')
-	}
-	return string(append(b, suffix...))
 }
 
 // countingReader counts the bytes read through it, for progress.

@@ -55,23 +55,31 @@ func (s *Store) getNumber(ctx context.Context, q querier, account, e164 string, 
 }
 
 // associations returns the associations of the given numbers of an account.
+//
+// Lookups by a list of numbers go by primary key and filter the account on
+// the rows read: with "account_id = ?" in the WHERE clause SQLite, which
+// has no statistics, would estimate the account's index range as tiny and
+// scan all of it instead of probing the list.
 func (s *Store) associations(ctx context.Context, q querier, account string, e164s []string) (map[string][]chimevoice.Association, error) {
 	out := map[string][]chimevoice.Association{}
 	if len(e164s) == 0 {
 		return out, nil
 	}
-	rows, err := q.query(ctx, `SELECT e164, name, value, associated_at FROM phone_number_associations WHERE account_id = ? AND `+s.d.InList("e164")+` ORDER BY e164, name`, account, s.d.ListArg(e164s))
+	in, arg := s.inList("e164", e164s)
+	rows, err := q.query(ctx, `SELECT e164, account_id, name, value, associated_at FROM phone_number_associations WHERE `+in+` ORDER BY e164, name`, arg)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var e164, name, value string
+		var e164, acct, name, value string
 		var at int64
-		if err := rows.Scan(&e164, &name, &value, &at); err != nil {
+		if err := rows.Scan(&e164, &acct, &name, &value, &at); err != nil {
 			return nil, s.wrap(err, "scan associations")
 		}
-		out[e164] = append(out[e164], chimevoice.Association{Name: chimevoice.AssociationName(name), Value: value, AssociatedAt: fromMS(at)})
+		if acct == account {
+			out[e164] = append(out[e164], chimevoice.Association{Name: chimevoice.AssociationName(name), Value: value, AssociatedAt: fromMS(at)})
+		}
 	}
 	return out, s.wrap(rows.Err(), "read associations")
 }
@@ -88,7 +96,12 @@ func (s *Store) ListPhoneNumbers(ctx context.Context, c chimevoice.Caller, f chi
 	}
 	q := `SELECT ` + numberCols + ` FROM phone_numbers WHERE account_id = ? AND e164 > ?`
 	args := []any{c.AccountID, f.After}
-	if f.Status != "" {
+	switch f.Status {
+	case "":
+	case chimevoice.StatusDeleteInProgress:
+		// A literal, so that the planner may use the queue's partial index.
+		q += ` AND status = 'DeleteInProgress'`
+	default:
 		q += ` AND status = ?`
 		args = append(args, string(f.Status))
 	}
@@ -152,23 +165,37 @@ func (s *Store) states(ctx context.Context, tx *Tx, account string, e164s []stri
 	if len(e164s) == 0 {
 		return out, nil
 	}
-	rows, err := tx.query(ctx, `SELECT e164, status FROM phone_numbers WHERE account_id = ? AND `+s.d.InList("e164")+s.d.ForUpdate, account, s.d.ListArg(e164s))
+	// By primary key, the account checked on the rows read (see
+	// associations); locking in E.164 order, as every transaction that
+	// locks numbers does, keeps concurrent batches from deadlocking.
+	in, arg := s.inList("e164", e164s)
+	rows, err := tx.query(ctx, `SELECT e164, account_id, status FROM phone_numbers WHERE `+in+` ORDER BY e164`+s.d.ForUpdate, arg)
 	if err != nil {
 		return nil, err
 	}
 	for rows.Next() {
-		var e164, status string
-		if err := rows.Scan(&e164, &status); err != nil {
+		var e164, acct, status string
+		if err := rows.Scan(&e164, &acct, &status); err != nil {
 			rows.Close()
 			return nil, s.wrap(err, "scan phone number")
 		}
-		out[e164] = &numberState{status: chimevoice.Status(status)}
+		if acct == account {
+			out[e164] = &numberState{status: chimevoice.Status(status)}
+		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, s.wrap(err, "read phone numbers")
 	}
-	assocs, err := s.associations(ctx, tx, account, e164s)
+	// Only Assigned numbers have associations (the store keeps status and
+	// associations in step), so most deletes need no second query.
+	var assigned []string
+	for e164, st := range out {
+		if st.status == chimevoice.StatusAssigned {
+			assigned = append(assigned, e164)
+		}
+	}
+	assocs, err := s.associations(ctx, tx, account, assigned)
 	if err != nil {
 		return nil, err
 	}
@@ -191,30 +218,37 @@ func (s *Store) BatchDeletePhoneNumbers(ctx context.Context, c chimevoice.Caller
 				valid = append(valid, id.E164)
 			}
 		}
-		states, err := s.states(ctx, tx, c.AccountID, valid)
+		// One statement queues every number that may be queued. Only when it
+		// left some alone is a second look needed, to say why: a number now
+		// in the queue is a success whether this request or an earlier one
+		// put it there.
+		n, err := s.queueForDeletion(ctx, tx, c.AccountID, valid)
 		if err != nil {
 			return err
 		}
-		del := make([]string, 0, len(valid))
-		for _, id := range ids {
-			if id.E164 == "" {
-				failed = append(failed, chimevoice.PhoneNumberError{PhoneNumberID: id.Raw, Code: chimevoice.CodeBadRequest, Message: "The phone number ID is not a valid E.164 number."})
-				continue
-			}
-			st := states[id.E164]
-			if st == nil {
-				failed = append(failed, chimevoice.PhoneNumberError{PhoneNumberID: id.Raw, Code: chimevoice.CodeNotFound, Message: "The phone number was not found."})
-				continue
-			}
-			if code, msg := chimevoice.DeleteRefusal(st.status, st.assocs); code != "" {
-				failed = append(failed, chimevoice.PhoneNumberError{PhoneNumberID: id.Raw, Code: code, Message: msg})
-				continue
-			}
-			if st.status != chimevoice.StatusDeleteInProgress {
-				del = append(del, id.E164)
+		var states map[string]*numberState
+		if n < len(valid) {
+			if states, err = s.states(ctx, tx, c.AccountID, valid); err != nil {
+				return err
 			}
 		}
-		return s.queueForDeletion(ctx, tx, c.AccountID, del)
+		for _, id := range ids {
+			switch st := states[id.E164]; {
+			case id.E164 == "":
+				failed = append(failed, chimevoice.PhoneNumberError{PhoneNumberID: id.Raw, Code: chimevoice.CodeBadRequest, Message: "The phone number ID is not a valid E.164 number."})
+			case states == nil:
+			case st == nil:
+				failed = append(failed, chimevoice.PhoneNumberError{PhoneNumberID: id.Raw, Code: chimevoice.CodeNotFound, Message: "The phone number was not found."})
+			default:
+				if code, msg := chimevoice.DeleteRefusal(st.status, st.assocs); code != "" {
+					failed = append(failed, chimevoice.PhoneNumberError{PhoneNumberID: id.Raw, Code: code, Message: msg})
+				} else if st.status != chimevoice.StatusDeleteInProgress {
+					// Unassigned yet not queued: status and associations disagree.
+					return fmt.Errorf("delete %s: status %s was not queued", id.E164, st.status)
+				}
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -222,42 +256,33 @@ func (s *Store) BatchDeletePhoneNumbers(ctx context.Context, c chimevoice.Caller
 	return failed, nil
 }
 
-func (s *Store) queueForDeletion(ctx context.Context, tx *Tx, account string, e164s []string) error {
+// queueForDeletion moves the account's Unassigned numbers among e164s into
+// the Deletion queue and returns how many it moved.
+func (s *Store) queueForDeletion(ctx context.Context, tx *Tx, account string, e164s []string) (int, error) {
 	if len(e164s) == 0 {
-		return nil
+		return 0, nil
 	}
 	now := ms(tx.now)
-	res, err := tx.exec(ctx, `UPDATE phone_numbers SET status = 'DeleteInProgress', deleted_at = ?, updated_at = ? WHERE account_id = ? AND status = 'Unassigned' AND `+s.d.InList("e164"), now, now, account, s.d.ListArg(e164s))
+	in, arg := s.inList("e164", e164s)
+	res, err := tx.exec(ctx, `UPDATE phone_numbers SET status = 'DeleteInProgress', deleted_at = ?, updated_at = ? WHERE account_id = ? AND status = 'Unassigned' AND `+in, now, now, account, arg)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	if n, err := res.RowsAffected(); err == nil && n != int64(len(e164s)) {
-		// The rows were read and locked in this transaction; a mismatch means
-		// an invariant broke (a number Assigned without associations).
-		return fmt.Errorf("delete: %d of %d numbers changed", n, len(e164s))
-	}
-	return nil
+	n, err := res.RowsAffected()
+	return int(n), s.wrap(err, "queue numbers for deletion")
 }
 
 // DeletePhoneNumber implements chimevoice.PhoneNumberService.
 func (s *Store) DeletePhoneNumber(ctx context.Context, c chimevoice.Caller, e164 string) error {
-	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
-		states, err := s.states(ctx, tx, c.AccountID, []string{e164})
-		if err != nil {
-			return err
-		}
-		st := states[e164]
-		if st == nil {
-			return notFound(e164)
-		}
-		if code, msg := chimevoice.DeleteRefusal(st.status, st.assocs); code != "" {
-			return chimevoice.Errorf(chimevoice.CodeBadRequest, "%s", msg)
-		}
-		if st.status == chimevoice.StatusDeleteInProgress {
-			return nil
-		}
-		return s.queueForDeletion(ctx, tx, c.AccountID, []string{e164})
-	})
+	failed, err := s.BatchDeletePhoneNumbers(ctx, c, []chimevoice.BatchID{{Raw: e164, E164: e164}})
+	if err != nil || len(failed) == 0 {
+		return err
+	}
+	// The single form answers NotFound as such and every refusal as BadRequest.
+	if failed[0].Code == chimevoice.CodeNotFound {
+		return notFound(e164)
+	}
+	return chimevoice.Errorf(chimevoice.CodeBadRequest, "%s", failed[0].Message)
 }
 
 // checkQuota refuses adding n numbers to the account when that would pass

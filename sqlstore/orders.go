@@ -41,23 +41,25 @@ func (s *Store) CreatePhoneNumberOrder(ctx context.Context, c chimevoice.Caller,
 			return err
 		}
 		o := &chimevoice.Order{ID: id, AccountID: c.AccountID, ProductType: r.ProductType, Status: chimevoice.OrderProcessing, OrderType: "New", Name: r.Name, CreatedAt: tx.now, UpdatedAt: tx.now}
+		items := make([][]any, 0, len(r.E164s))
+		reserve := make([][]any, 0, len(r.E164s))
 		for i, e164 := range r.E164s {
-			if _, err := tx.exec(ctx, `INSERT INTO phone_number_order_items (order_id, position, e164, status) VALUES (?, ?, ?, 'Processing')`, id, i, e164); err != nil {
-				return err
-			}
+			items = append(items, []any{id, i, e164})
 			o.Numbers = append(o.Numbers, chimevoice.OrderedNumber{E164: e164, Status: chimevoice.OrderedProcessing})
 			info, ok, err := s.classify(ctx, tx, e164, imported)
 			if err != nil {
 				return err
 			}
-			if !ok || !supportedIn(r.ProductType, info, imported) {
-				continue
+			if ok && supportedIn(r.ProductType, info, imported) {
+				reserve = append(reserve, []any{e164, c.AccountID, info.Country, info.Type, string(r.ProductType), r.Name, id, now, now})
 			}
-			if _, err := tx.exec(ctx, `INSERT INTO phone_numbers (e164, account_id, country, number_type, product_type, status, name, order_id, created_at, updated_at)
-				VALUES (?, ?, ?, ?, ?, 'AcquireInProgress', ?, ?, ?, ?) ON CONFLICT (e164) DO NOTHING`,
-				e164, c.AccountID, info.Country, info.Type, string(r.ProductType), r.Name, id, now, now); err != nil {
-				return err
-			}
+		}
+		if err := s.insertRows(ctx, tx, `INSERT INTO phone_number_order_items (order_id, position, e164, status) VALUES `, `(?, ?, ?, 'Processing')`, ``, items); err != nil {
+			return err
+		}
+		if err := s.insertRows(ctx, tx, `INSERT INTO phone_numbers (e164, account_id, country, number_type, product_type, status, name, order_id, created_at, updated_at) VALUES `,
+			`(?, ?, ?, ?, ?, 'AcquireInProgress', ?, ?, ?, ?)`, ` ON CONFLICT (e164) DO NOTHING`, reserve); err != nil {
+			return err
 		}
 		out = o
 		return nil
@@ -125,7 +127,8 @@ func (s *Store) orderItems(ctx context.Context, q querier, orders []*chimevoice.
 		ids[i] = o.ID
 		byID[o.ID] = o
 	}
-	rows, err := q.query(ctx, `SELECT order_id, e164, status FROM phone_number_order_items WHERE `+s.d.InList("order_id")+` ORDER BY order_id, position`, s.d.ListArg(ids))
+	in, arg := s.inList("order_id", ids)
+	rows, err := q.query(ctx, `SELECT order_id, e164, status FROM phone_number_order_items WHERE `+in+` ORDER BY order_id, position`, arg)
 	if err != nil {
 		return err
 	}

@@ -88,7 +88,8 @@ func (s *Store) SearchAvailablePhoneNumbers(ctx context.Context, c chimevoice.Ca
 
 // taken returns which of the numbers are owned by any account.
 func (s *Store) taken(ctx context.Context, q querier, e164s []string) (map[string]bool, error) {
-	rows, err := q.query(ctx, `SELECT e164 FROM phone_numbers WHERE `+s.d.InList("e164"), s.d.ListArg(e164s))
+	in, arg := s.inList("e164", e164s)
+	rows, err := q.query(ctx, `SELECT e164 FROM phone_numbers WHERE `+in, arg)
 	if err != nil {
 		return nil, err
 	}

@@ -550,9 +550,6 @@ func (s *Store) ResetState(ctx context.Context) error {
 	return s.replaceState(ctx, sn) // a zero now: offset 0
 }
 
-// stateStmtParams bounds the parameters of one INSERT of an import.
-const stateStmtParams = 4000
-
 // replaceState replaces the tables of sn's sections with its rows and sets
 // the service clock to sn.now (the base clock when zero), in one transaction.
 func (s *Store) replaceState(ctx context.Context, sn *snapshot) error {
@@ -576,11 +573,9 @@ func (s *Store) replaceState(ctx context.Context, sn *snapshot) error {
 			if len(rows) == 0 {
 				continue
 			}
-			flat := make([]any, 0, len(rows)*len(t.cols))
-			for _, r := range rows {
-				flat = append(flat, r...)
-			}
-			if err := s.insertRows(ctx, tx, t.sql, t.sqlCols(), "", max(1, stateStmtParams/len(t.cols)), flat); err != nil {
+			head := `INSERT INTO ` + t.sql + ` (` + strings.Join(t.sqlCols(), ", ") + `) VALUES `
+			tuple := `(` + strings.Repeat("?, ", len(t.cols)-1) + `?)`
+			if err := s.insertRows(ctx, tx, head, tuple, "", rows); err != nil {
 				return fmt.Errorf("import %s: %w", t.json, err)
 			}
 		}

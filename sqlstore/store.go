@@ -47,6 +47,13 @@ type Dialect struct {
 	// not cache them themselves).
 	Prepare bool
 
+	// Sync, with GroupCommit, makes every commit so far durable. When it is
+	// set the writer commits without waiting for the disk, and the store
+	// calls Sync (from another goroutine, while the next group runs) before
+	// it acknowledges the group: one fsync covers all groups committed
+	// since the last, and the disk wait no longer stalls the writer.
+	Sync func() error
+
 	// Classify maps a driver error (possibly wrapped) to a class, by driver
 	// code, never by message.
 	Classify func(err error) ErrorClass
@@ -96,6 +103,8 @@ type Store struct {
 	rstmts *stmtCache
 
 	jobs    chan *writeJob
+	synced  chan []*writeJob // committed groups waiting for Sync
+	broken  atomic.Bool      // a Sync failed: nothing more can be promised durable
 	stop    chan struct{}
 	stopped chan struct{}
 	wake    chan struct{}
@@ -141,6 +150,9 @@ func New(ctx context.Context, d *Dialect, rdb, wdb *sql.DB, cfg Config) (*Store,
 	}
 	s.wconn = conn
 	s.wstmts = newStmtCache(s, conn.PrepareContext)
+	if d.Sync != nil {
+		s.synced = make(chan []*writeJob, 64)
+	}
 	go s.committer()
 	return s, nil
 }
@@ -225,6 +237,46 @@ func (c *stmtCache) close() {
 	c.m = nil
 }
 
+// inList returns a predicate "column is one of values" and its one
+// argument. A single value is a plain equality, which every database plans
+// as a primary-key probe without the cost of unpacking a list.
+func (s *Store) inList(column string, values []string) (string, any) {
+	if len(values) == 1 {
+		return column + " = ?", values[0]
+	}
+	return s.d.InList(column), s.d.ListArg(values)
+}
+
+// rowsPerInsert is how many rows one multi-row INSERT carries: few enough
+// to stay far below every database's parameter limit, many enough that a
+// thousand rows are ten statements, not a thousand.
+const rowsPerInsert = 100
+
+// insertRows inserts rows with multi-row INSERTs: head is "INSERT INTO t
+// (cols) VALUES ", row the placeholder tuple of one row, tail what follows
+// the values (an ON CONFLICT clause, or "").
+func (s *Store) insertRows(ctx context.Context, tx *Tx, head, row, tail string, rows [][]any) error {
+	for len(rows) > 0 {
+		n := min(len(rows), rowsPerInsert)
+		var q strings.Builder
+		q.WriteString(head)
+		args := make([]any, 0, n*len(rows[0]))
+		for i, r := range rows[:n] {
+			if i > 0 {
+				q.WriteByte(',')
+			}
+			q.WriteString(row)
+			args = append(args, r...)
+		}
+		q.WriteString(tail)
+		if _, err := tx.exec(ctx, q.String(), args...); err != nil {
+			return err
+		}
+		rows = rows[n:]
+	}
+	return nil
+}
+
 // querier is what both reads and transactions offer.
 type querier interface {
 	query(ctx context.Context, q string, args ...any) (*sql.Rows, error)
@@ -265,12 +317,16 @@ func (r reader) exec(ctx context.Context, q string, args ...any) (sql.Result, er
 // Tx is a write transaction: a *sql.Tx, or with group commit a savepoint
 // inside the committer's transaction on its own connection.
 type Tx struct {
-	s   *Store
-	tx  *sql.Tx // nil with group commit
-	now time.Time
+	s      *Store
+	tx     *sql.Tx // nil with group commit
+	now    time.Time
+	writes int // statements that may have changed rows (see runGroup)
 }
 
 func (t *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if !strings.HasPrefix(q, "SELECT") {
+		t.writes++ // UPDATE ... RETURNING
+	}
 	if t.tx != nil {
 		rows, err := t.tx.QueryContext(ctx, t.s.rebind(q), args...)
 		return rows, t.s.wrap(err, "query")
@@ -294,6 +350,7 @@ func (t *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 }
 
 func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	t.writes++
 	if t.tx != nil {
 		res, err := t.tx.ExecContext(ctx, t.s.rebind(q), args...)
 		return res, t.s.wrap(err, "exec")
@@ -343,6 +400,7 @@ type writeJob struct {
 	ctx  context.Context
 	fn   txFunc
 	done chan error
+	err  error // the outcome, until it is delivered
 }
 
 // maxRetries bounds retries of serialization failures.
@@ -403,14 +461,18 @@ func (s *Store) writeOnce(ctx context.Context, fn txFunc) error {
 // maxGroup bounds how many requests one group commit holds.
 const maxGroup = 256
 
-// committer is the single SQLite writer: it takes every queued write,
-// runs each inside its own savepoint (so one request's failure undoes only
-// its own changes) and commits them together.
+// committer is the single SQLite writer: it takes every queued write and
+// commits them together in one transaction, so that one fsync covers many
+// requests.
 func (s *Store) committer() {
 	defer close(s.stopped)
-	batch := make([]*writeJob, 0, maxGroup)
+	if s.synced != nil {
+		syncDone := make(chan struct{})
+		go s.syncer(syncDone)
+		defer func() { close(s.synced); <-syncDone }()
+	}
 	for {
-		batch = batch[:0]
+		batch := make([]*writeJob, 0, 32)
 		select {
 		case j := <-s.jobs:
 			batch = append(batch, j)
@@ -438,27 +500,103 @@ func (s *Store) committer() {
 	}
 }
 
+// runGroup commits a group of writes. Each request's changes must stay all
+// or nothing, so a request that fails after it changed rows cannot simply
+// be left out of the commit. The common case pays nothing for that: the
+// group runs straight through, and only when a request fails after writing
+// is the transaction rolled back and the group run again with a savepoint
+// around each request (write functions may run more than once).
 func (s *Store) runGroup(batch []*writeJob) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	errs := make([]error, len(batch))
-	// failRest gives every job not yet failed the error err.
-	failRest := func(err error) {
-		for k := range errs {
-			if errs[k] == nil {
-				errs[k] = err
+	if s.broken.Load() {
+		for _, j := range batch {
+			j.done <- errUnsynced
+		}
+		return
+	}
+	errs, err := s.tryGroup(ctx, batch, false)
+	if errors.Is(err, errDirtyFailure) {
+		errs, err = s.tryGroup(ctx, batch, true)
+	}
+	committed := false
+	for i, j := range batch {
+		if errs[i] == nil {
+			errs[i] = err
+		}
+		committed = committed || errs[i] == nil
+		j.err = errs[i]
+	}
+	if committed && s.synced != nil {
+		s.synced <- batch // acknowledged once on disk
+		return
+	}
+	for _, j := range batch {
+		j.done <- j.err
+	}
+}
+
+// errUnsynced is what writes get once the disk has refused an fsync.
+var errUnsynced = &unavailableError{err: errors.New("the database could not make a commit durable (fsync failed); restart the server")}
+
+// syncer makes committed groups durable and then acknowledges them; one
+// Sync covers every group committed since the previous one.
+func (s *Store) syncer(done chan struct{}) {
+	defer close(done)
+	for batch := range s.synced {
+		groups := [][]*writeJob{batch}
+	more:
+		for {
+			select {
+			case b, ok := <-s.synced:
+				if !ok {
+					break more
+				}
+				groups = append(groups, b)
+			default:
+				break more
+			}
+		}
+		err := s.d.Sync()
+		if err != nil {
+			// After a failed fsync the kernel may have dropped the pages:
+			// nothing written since can be promised, now or later.
+			s.broken.Store(true)
+			s.log.Error("fsync failed; refusing further writes", "err", err)
+		}
+		for _, g := range groups {
+			for _, j := range g {
+				if j.err == nil && err != nil {
+					j.err = errUnsynced
+				}
+				j.done <- j.err
 			}
 		}
 	}
-	defer func() {
-		for i, j := range batch {
-			j.done <- errs[i]
-		}
-	}()
+}
+
+// errDirtyFailure says a request failed after changing rows, with no
+// savepoint to undo just its part.
+var errDirtyFailure = errors.New("a write failed after changing rows")
+
+// tryGroup runs the group in one transaction and commits it. It returns
+// each request's own error, and an error for the group as a whole (which
+// every request without its own error shares).
+func (s *Store) tryGroup(ctx context.Context, batch []*writeJob, savepoints bool) ([]error, error) {
+	errs := make([]error, len(batch))
 	conn := s.wconn
-	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
-		failRest(s.wrap(err, "begin"))
-		return
+	exec := func(q string) error {
+		_, err := conn.ExecContext(ctx, q)
+		return s.wrap(err, q)
+	}
+	rollback := func(cause error) error {
+		if err := exec("ROLLBACK"); err != nil {
+			s.log.Warn("rollback failed", "err", err)
+		}
+		return cause
+	}
+	if err := exec("BEGIN IMMEDIATE"); err != nil {
+		return errs, err
 	}
 	tx := &Tx{s: s, now: s.now()}
 	ok := 0
@@ -467,37 +605,39 @@ func (s *Store) runGroup(batch []*writeJob) {
 			errs[i] = err // not started: the caller is gone
 			continue
 		}
-		if _, err := conn.ExecContext(ctx, "SAVEPOINT w"); err != nil {
-			errs[i] = s.wrap(err, "savepoint")
-			continue
-		}
-		if err := j.fn(ctx, tx); err != nil {
-			errs[i] = err
-			if _, err := conn.ExecContext(ctx, "ROLLBACK TO SAVEPOINT w"); err != nil {
-				// The transaction is in an unknown state: give all of it up.
-				conn.ExecContext(ctx, "ROLLBACK")
-				failRest(s.wrap(err, "rollback to savepoint"))
-				return
+		if savepoints {
+			if err := exec("SAVEPOINT w"); err != nil {
+				return errs, rollback(err)
 			}
-		} else {
-			ok++
 		}
-		if _, err := conn.ExecContext(ctx, "RELEASE SAVEPOINT w"); err != nil {
-			conn.ExecContext(ctx, "ROLLBACK")
-			failRest(s.wrap(err, "release savepoint"))
-			return
+		before := tx.writes
+		err := j.fn(ctx, tx)
+		switch {
+		case err == nil:
+			ok++
+		case !savepoints && tx.writes > before:
+			return errs, rollback(errDirtyFailure)
+		default:
+			errs[i] = err
+			if savepoints {
+				if err := exec("ROLLBACK TO SAVEPOINT w"); err != nil {
+					return errs, rollback(err)
+				}
+			}
+		}
+		if savepoints {
+			if err := exec("RELEASE SAVEPOINT w"); err != nil {
+				return errs, rollback(err)
+			}
 		}
 	}
 	if ok == 0 {
-		if _, err := conn.ExecContext(ctx, "ROLLBACK"); err != nil {
-			s.log.Warn("rollback failed", "err", err)
-		}
-		return
+		return errs, rollback(nil)
 	}
-	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
-		conn.ExecContext(ctx, "ROLLBACK")
-		failRest(s.wrap(err, "commit"))
+	if err := exec("COMMIT"); err != nil {
+		return errs, rollback(err)
 	}
+	return errs, nil
 }
 
 // now returns the service clock, truncated to milliseconds as every stored time is.

@@ -42,6 +42,7 @@ const usage = `chimevoice — the Amazon Chime SDK Voice phone-number API, self-
 
 Usage:
   chimevoice [serve] [flags]   serve the API (the default command)
+  chimevoice bench [flags]     load an endpoint and report throughput and latency
   chimevoice version           print the version
   chimevoice pool ...          import or clear a carrier's number pool ("chimevoice pool help")
   chimevoice state ...         export, import or reset the whole state ("chimevoice state help")
@@ -64,6 +65,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return poolCommand(ctx, args, stdout, stderr)
 	case "state":
 		return stateCommand(ctx, args, stdout, stderr)
+	case "bench":
+		return benchCmd(ctx, args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -166,7 +169,7 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 	}
 	m.store, m.closer, m.ln = st, closer, ln
-	handler := httpapi.New(api, httpapi.Services{Numbers: st, Orders: st, Admin: st}, httpapi.Options{
+	handler := httpapi.New(api, httpapi.Services{Numbers: st, Orders: st, Admin: st, VoiceConnectors: st, SipMedia: st, Tags: st, Accounts: st, Settings: st}, httpapi.Options{
 		Verifier:   sigv4.NewVerifier(creds, m.RealClock),
 		RateLimit:  m.Config.RateLimit,
 		AdminToken: m.Config.AdminToken,

@@ -1,0 +1,55 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"golang.org/x/term"
+
+	"github.com/chimevoice/chimevoice/bench"
+)
+
+// benchCmd runs `chimevoice bench`.
+func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg := bench.DefaultConfig()
+	if v, ok := os.LookupEnv("AWS_ACCESS_KEY_ID"); ok {
+		cfg.AccessKey = v
+	}
+	if v, ok := os.LookupEnv("AWS_SECRET_ACCESS_KEY"); ok {
+		cfg.SecretKey = v
+	}
+	fs := flag.NewFlagSet("chimevoice bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.Endpoint, "endpoint", cfg.Endpoint, "the chimevoice (or AWS-compatible) endpoint to load")
+	fs.StringVar(&cfg.AccessKey, "access-key", cfg.AccessKey, "access key (default $AWS_ACCESS_KEY_ID or test)")
+	fs.StringVar(&cfg.SecretKey, "secret-key", cfg.SecretKey, "secret key (default $AWS_SECRET_ACCESS_KEY or test)")
+	fs.StringVar(&cfg.Region, "region", cfg.Region, "region to sign for")
+	fs.StringVar(&cfg.AdminToken, "admin-token", cfg.AdminToken, "admin token, to complete orders at once on a non-loopback endpoint")
+	fs.StringVar(&cfg.Workload, "workload", cfg.Workload, "delete, get, list or mix")
+	fs.StringVar(&cfg.Mode, "mode", cfg.Mode, "delete workload: fresh (a new number per delete) or restore (restore after each delete)")
+	fs.IntVar(&cfg.Batch, "batch", cfg.Batch, "numbers per BatchDeletePhoneNumber request (1..1000)")
+	fs.IntVar(&cfg.Provision, "provision", cfg.Provision, "numbers to have in the account first, ordered through the API (0: what the workload needs)")
+	fs.IntVar(&cfg.Concurrency, "concurrency", cfg.Concurrency, "concurrent requests")
+	fs.DurationVar(&cfg.Duration, "duration", cfg.Duration, "how long to run (0: until --requests)")
+	fs.IntVar(&cfg.Requests, "requests", cfg.Requests, "stop after this many measured requests (0: until --duration)")
+	fs.BoolVar(&cfg.Baseline, "baseline", cfg.Baseline, "also measure a bare net/http server under the same load and print the ratio")
+	asJSON := fs.Bool("json", false, "print the report as JSON")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg.Progress = stderr
+	if f, ok := stderr.(*os.File); ok {
+		cfg.Terminal = term.IsTerminal(int(f.Fd()))
+	}
+	rep, err := bench.Run(ctx, cfg)
+	if err != nil {
+		return fmt.Errorf("bench: %w", err)
+	}
+	if *asJSON {
+		return rep.WriteJSON(stdout)
+	}
+	return rep.WriteText(stdout)
+}

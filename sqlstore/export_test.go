@@ -1,0 +1,22 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+)
+
+// WriteForTest runs fn as one write, for tests of the write path.
+func (s *Store) WriteForTest(ctx context.Context, fn func(ctx context.Context, exec func(q string, args ...any) error) error) error {
+	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
+		return fn(ctx, func(q string, args ...any) error {
+			_, err := tx.exec(ctx, q, args...)
+			return err
+		})
+	})
+}
+
+// QueueLen is how many writes wait for the committer.
+func (s *Store) QueueLen() int { return len(s.jobs) }
+
+// DB is the read pool.
+func (s *Store) DB() *sql.DB { return s.rdb }

@@ -1,0 +1,382 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/chimevoice/chimevoice"
+)
+
+// Legacy Amazon Chime accounts and users, and the association of
+// BusinessCalling numbers with users. A user's number is not stored on the
+// user: it is the number whose UserId association names the user, so the
+// two can never disagree.
+
+const (
+	defaultLicense  = "Pro"
+	accountTypeTeam = "Team"
+	userTypePrivate = "PrivateUser"
+	invitePending   = "Pending"
+)
+
+const accountCols = `id, account_id, name, default_license, created_at`
+
+func scanAccount(sc scanner) (*chimevoice.Account, error) {
+	var a chimevoice.Account
+	var created int64
+	if err := sc.Scan(&a.ID, &a.AWSAccountID, &a.Name, &a.DefaultLicense, &created); err != nil {
+		return nil, err
+	}
+	a.AccountType, a.Status, a.CreatedAt = accountTypeTeam, "Active", fromMS(created)
+	return &a, nil
+}
+
+func accountNotFound(id string) error {
+	return chimevoice.Errorf(chimevoice.CodeNotFound, "The account %s was not found.", id)
+}
+
+func userNotFound(id string) error {
+	return chimevoice.Errorf(chimevoice.CodeNotFound, "The user %s was not found.", id)
+}
+
+// CreateAccount implements chimevoice.AccountService.
+func (s *Store) CreateAccount(ctx context.Context, c chimevoice.Caller, name string) (*chimevoice.Account, error) {
+	a := &chimevoice.Account{ID: uuid.NewString(), AWSAccountID: c.AccountID, Name: name, AccountType: accountTypeTeam, DefaultLicense: defaultLicense, Status: "Active"}
+	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
+		a.CreatedAt = tx.now
+		_, err := tx.exec(ctx, `INSERT INTO chime_accounts (`+accountCols+`) VALUES (?, ?, ?, ?, ?)`, a.ID, a.AWSAccountID, a.Name, a.DefaultLicense, ms(tx.now))
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+func (s *Store) getAccount(ctx context.Context, q querier, owner, id string, lock bool) (*chimevoice.Account, error) {
+	query := `SELECT ` + accountCols + ` FROM chime_accounts WHERE id = ? AND account_id = ?`
+	if lock {
+		query += s.d.ForUpdate
+	}
+	a, err := scanAccount(q.queryRow(ctx, query, id, owner))
+	if isNoRows(err) {
+		return nil, accountNotFound(id)
+	}
+	return a, s.wrap(err, "get account")
+}
+
+// GetAccount implements chimevoice.AccountService.
+func (s *Store) GetAccount(ctx context.Context, c chimevoice.Caller, id string) (*chimevoice.Account, error) {
+	return s.getAccount(ctx, reader{s}, c.AccountID, id, false)
+}
+
+// ListAccounts implements chimevoice.AccountService.
+func (s *Store) ListAccounts(ctx context.Context, c chimevoice.Caller, f chimevoice.AccountFilter) ([]*chimevoice.Account, string, error) {
+	q := `SELECT ` + accountCols + ` FROM chime_accounts WHERE account_id = ?`
+	args := []any{c.AccountID}
+	if f.Name != "" {
+		q += ` AND name = ?`
+		args = append(args, f.Name)
+	}
+	if f.UserEmail != "" {
+		q += ` AND id IN (SELECT chime_account_id FROM chime_users WHERE email = ?)`
+		args = append(args, f.UserEmail)
+	}
+	return listPage(ctx, s, "acct1", f.Page, q, args, scanAccount, func(a *chimevoice.Account) (time.Time, string) { return a.CreatedAt, a.ID })
+}
+
+// UpdateAccount implements chimevoice.AccountService.
+func (s *Store) UpdateAccount(ctx context.Context, c chimevoice.Caller, id string, u chimevoice.AccountUpdate) (*chimevoice.Account, error) {
+	var out *chimevoice.Account
+	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
+		a, err := s.getAccount(ctx, tx, c.AccountID, id, true)
+		if err != nil {
+			return err
+		}
+		if u.Name != nil {
+			a.Name = *u.Name
+		}
+		if u.DefaultLicense != nil {
+			a.DefaultLicense = *u.DefaultLicense
+		}
+		if _, err := tx.exec(ctx, `UPDATE chime_accounts SET name = ?, default_license = ? WHERE id = ?`, a.Name, a.DefaultLicense, id); err != nil {
+			return err
+		}
+		out = a
+		return nil
+	})
+	return out, err
+}
+
+// DeleteAccount implements chimevoice.AccountService. The account row is
+// locked first, as AssociatePhoneNumberWithUser locks it: a number is
+// either associated before (and refuses the delete) or finds the account gone.
+func (s *Store) DeleteAccount(ctx context.Context, c chimevoice.Caller, id string) error {
+	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
+		if _, err := s.getAccount(ctx, tx, c.AccountID, id, true); err != nil {
+			return err
+		}
+		n, err := s.countAssociated(ctx, tx, c.AccountID, chimevoice.AssocAccount, id)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			return chimevoice.Errorf(chimevoice.CodeUnprocessable, "The account %s still has %d phone number(s) associated with its users; disassociate them (DisassociatePhoneNumberFromUser) before deleting it.", id, n)
+		}
+		_, err = tx.exec(ctx, `DELETE FROM chime_accounts WHERE id = ?`, id)
+		return err
+	})
+}
+
+const userCols = `id, chime_account_id, email, display_name, license_type, user_type, invitation_status, invited_at, alexa_enabled, alexa_room_arn, created_at`
+
+func scanUser(sc scanner) (*chimevoice.User, error) {
+	var u chimevoice.User
+	var invited sql.NullInt64
+	var created int64
+	if err := sc.Scan(&u.ID, &u.AccountID, &u.Email, &u.DisplayName, &u.LicenseType, &u.UserType, &u.InvitationStatus, &invited, &u.AlexaEnabled, &u.AlexaRoomARN, &created); err != nil {
+		return nil, err
+	}
+	u.RegistrationStatus, u.InvitedAt, u.CreatedAt = "Unregistered", nullMS(invited), fromMS(created)
+	return &u, nil
+}
+
+// userNumbers fills PrimaryProvisionedNumber of the users.
+func (s *Store) userNumbers(ctx context.Context, q querier, owner string, users []*chimevoice.User) error {
+	if len(users) == 0 {
+		return nil
+	}
+	ids := make([]string, len(users))
+	byID := make(map[string]*chimevoice.User, len(users))
+	for i, u := range users {
+		ids[i], byID[u.ID] = u.ID, u
+	}
+	type pair struct{ user, e164 string }
+	pairs, err := collect(ctx, s, q, "user numbers", func(sc scanner) (pair, error) {
+		var p pair
+		return p, sc.Scan(&p.user, &p.e164)
+	}, `SELECT value, e164 FROM phone_number_associations WHERE account_id = ? AND name = ? AND `+s.d.InList("value"), owner, string(chimevoice.AssocUser), s.d.ListArg(ids))
+	for _, p := range pairs {
+		byID[p.user].PrimaryProvisionedNumber = p.e164
+	}
+	return err
+}
+
+// getUser reads a user of an account the caller owns (the account must
+// have been checked), locking it when lock is set.
+func (s *Store) getUser(ctx context.Context, q querier, owner, accountID, userID string, lock bool) (*chimevoice.User, error) {
+	query := `SELECT ` + userCols + ` FROM chime_users WHERE id = ? AND chime_account_id = ?`
+	if lock {
+		query += s.d.ForUpdate
+	}
+	u, err := scanUser(q.queryRow(ctx, query, userID, accountID))
+	if isNoRows(err) {
+		return nil, userNotFound(userID)
+	}
+	if err != nil {
+		return nil, s.wrap(err, "get user")
+	}
+	return u, s.userNumbers(ctx, q, owner, []*chimevoice.User{u})
+}
+
+// insertUser adds a user to a (locked) account; Conflict when the account
+// already has a user with the e-mail address.
+func (s *Store) insertUser(ctx context.Context, tx *Tx, a *chimevoice.Account, in chimevoice.UserInput, invitation string) (*chimevoice.User, error) {
+	if in.Email != "" {
+		taken, err := s.exists(ctx, tx, "users", `SELECT 1 FROM chime_users WHERE chime_account_id = ? AND email = ?`, a.ID, in.Email)
+		if err != nil {
+			return nil, err
+		}
+		if taken {
+			return nil, chimevoice.Errorf(chimevoice.CodeConflict, "Email: the account %s already has a user with the e-mail address %s.", a.ID, in.Email)
+		}
+	}
+	u := &chimevoice.User{ID: uuid.NewString(), AccountID: a.ID, Email: in.Email, DisplayName: in.Username, LicenseType: a.DefaultLicense,
+		UserType: in.UserType, RegistrationStatus: "Unregistered", InvitationStatus: invitation, CreatedAt: tx.now}
+	if u.UserType == "" {
+		u.UserType = userTypePrivate
+	}
+	var invited any
+	if invitation != "" {
+		u.InvitedAt, invited = tx.now, ms(tx.now)
+	}
+	_, err := tx.exec(ctx, `INSERT INTO chime_users (`+userCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		u.ID, u.AccountID, u.Email, u.DisplayName, u.LicenseType, u.UserType, u.InvitationStatus, invited, false, "", ms(tx.now))
+	return u, err
+}
+
+// CreateUser implements chimevoice.AccountService.
+func (s *Store) CreateUser(ctx context.Context, c chimevoice.Caller, accountID string, in chimevoice.UserInput) (*chimevoice.User, error) {
+	var out *chimevoice.User
+	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
+		a, err := s.getAccount(ctx, tx, c.AccountID, accountID, true)
+		if err != nil {
+			return err
+		}
+		out, err = s.insertUser(ctx, tx, a, in, "")
+		return err
+	})
+	return out, err
+}
+
+// InviteUsers implements chimevoice.AccountService.
+func (s *Store) InviteUsers(ctx context.Context, c chimevoice.Caller, accountID string, emails []string, userType string) ([]chimevoice.Invite, error) {
+	seen := map[string]int{}
+	for i, e := range emails {
+		if j, dup := seen[e]; dup {
+			return nil, chimevoice.Errorf(chimevoice.CodeBadRequest, "UserEmailList: items %d and %d are the same address %s.", j, i, e)
+		}
+		seen[e] = i
+	}
+	var out []chimevoice.Invite
+	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
+		out = make([]chimevoice.Invite, 0, len(emails))
+		a, err := s.getAccount(ctx, tx, c.AccountID, accountID, true)
+		if err != nil {
+			return err
+		}
+		for _, e := range emails {
+			res, err := tx.exec(ctx, `UPDATE chime_users SET invitation_status = ?, invited_at = ? WHERE chime_account_id = ? AND email = ?`, invitePending, ms(tx.now), a.ID, e)
+			if err != nil {
+				return err
+			}
+			if n, err := res.RowsAffected(); err != nil {
+				return s.wrap(err, "invite user")
+			} else if n == 0 {
+				if _, err := s.insertUser(ctx, tx, a, chimevoice.UserInput{Email: e, UserType: userType}, invitePending); err != nil {
+					return err
+				}
+			}
+			out = append(out, chimevoice.Invite{ID: uuid.NewString(), Status: invitePending, Email: e, EmailStatus: "Sent"})
+		}
+		return nil
+	})
+	return out, err
+}
+
+// GetUser implements chimevoice.AccountService.
+func (s *Store) GetUser(ctx context.Context, c chimevoice.Caller, accountID, userID string) (*chimevoice.User, error) {
+	r := reader{s}
+	if _, err := s.getAccount(ctx, r, c.AccountID, accountID, false); err != nil {
+		return nil, err
+	}
+	return s.getUser(ctx, r, c.AccountID, accountID, userID, false)
+}
+
+// ListUsers implements chimevoice.AccountService.
+func (s *Store) ListUsers(ctx context.Context, c chimevoice.Caller, accountID string, f chimevoice.UserFilter) ([]*chimevoice.User, string, error) {
+	r := reader{s}
+	if _, err := s.getAccount(ctx, r, c.AccountID, accountID, false); err != nil {
+		return nil, "", err
+	}
+	q := `SELECT ` + userCols + ` FROM chime_users WHERE chime_account_id = ?`
+	args := []any{accountID}
+	if f.Email != "" {
+		q += ` AND email = ?`
+		args = append(args, f.Email)
+	}
+	if f.UserType != "" {
+		q += ` AND user_type = ?`
+		args = append(args, f.UserType)
+	}
+	users, next, err := listPage(ctx, s, "user1", f.Page, q, args, scanUser, func(u *chimevoice.User) (time.Time, string) { return u.CreatedAt, u.ID })
+	if err != nil {
+		return nil, "", err
+	}
+	return users, next, s.userNumbers(ctx, r, c.AccountID, users)
+}
+
+// UpdateUser implements chimevoice.AccountService.
+func (s *Store) UpdateUser(ctx context.Context, c chimevoice.Caller, accountID, userID string, up chimevoice.UserUpdate) (*chimevoice.User, error) {
+	var out *chimevoice.User
+	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
+		if _, err := s.getAccount(ctx, tx, c.AccountID, accountID, true); err != nil {
+			return err
+		}
+		u, err := s.getUser(ctx, tx, c.AccountID, accountID, userID, true)
+		if err != nil {
+			return err
+		}
+		set := func(dst *string, v *string) {
+			if v != nil {
+				*dst = *v
+			}
+		}
+		set(&u.LicenseType, up.LicenseType)
+		set(&u.UserType, up.UserType)
+		set(&u.AlexaRoomARN, up.AlexaRoomARN)
+		if up.AlexaEnabled != nil {
+			u.AlexaEnabled = *up.AlexaEnabled
+		}
+		if _, err := tx.exec(ctx, `UPDATE chime_users SET license_type = ?, user_type = ?, alexa_enabled = ?, alexa_room_arn = ? WHERE id = ?`,
+			u.LicenseType, u.UserType, u.AlexaEnabled, u.AlexaRoomARN, userID); err != nil {
+			return err
+		}
+		out = u
+		return nil
+	})
+	return out, err
+}
+
+// lockUser locks the account and then the user, in that order everywhere.
+func (s *Store) lockUser(ctx context.Context, tx *Tx, owner, accountID, userID string) (*chimevoice.User, error) {
+	if _, err := s.getAccount(ctx, tx, owner, accountID, true); err != nil {
+		return nil, err
+	}
+	return s.getUser(ctx, tx, owner, accountID, userID, true)
+}
+
+// AssociatePhoneNumberWithUser implements chimevoice.AccountService.
+func (s *Store) AssociatePhoneNumberWithUser(ctx context.Context, c chimevoice.Caller, accountID, userID, e164 string) error {
+	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
+		u, err := s.lockUser(ctx, tx, c.AccountID, accountID, userID)
+		if err != nil {
+			return err
+		}
+		if u.PrimaryProvisionedNumber == e164 {
+			return nil
+		}
+		if u.PrimaryProvisionedNumber != "" {
+			return chimevoice.Errorf(chimevoice.CodeBadRequest, "The user %s already has the phone number %s; disassociate it first.", userID, u.PrimaryProvisionedNumber)
+		}
+		nums, err := s.lockNumbers(ctx, tx, c.AccountID, []string{e164})
+		if err != nil {
+			return err
+		}
+		n := nums[e164]
+		if n == nil {
+			return notFound(e164)
+		}
+		d := chimevoice.AssociateRefusal(n.status, n.product, n.assocs, chimevoice.Association{Name: chimevoice.AssocUser, Value: userID}, false)
+		if d.Code != "" {
+			return chimevoice.Errorf(chimevoice.CodeBadRequest, "E164PhoneNumber: %s", d.Message)
+		}
+		for _, a := range []chimevoice.Association{{Name: chimevoice.AssocUser, Value: userID}, {Name: chimevoice.AssocAccount, Value: accountID}} {
+			if err := s.addAssociation(ctx, tx, c.AccountID, []string{e164}, a); err != nil {
+				return err
+			}
+		}
+		return s.refreshStatus(ctx, tx, c.AccountID, []string{e164})
+	})
+}
+
+// DisassociatePhoneNumberFromUser implements chimevoice.AccountService.
+func (s *Store) DisassociatePhoneNumberFromUser(ctx context.Context, c chimevoice.Caller, accountID, userID string) error {
+	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
+		u, err := s.lockUser(ctx, tx, c.AccountID, accountID, userID)
+		if err != nil || u.PrimaryProvisionedNumber == "" {
+			return err
+		}
+		e164 := []string{u.PrimaryProvisionedNumber}
+		if _, err := s.lockNumbers(ctx, tx, c.AccountID, e164); err != nil {
+			return err
+		}
+		if err := s.removeAssociations(ctx, tx, c.AccountID, e164, chimevoice.AssocUser, chimevoice.AssocAccount); err != nil {
+			return err
+		}
+		return s.refreshStatus(ctx, tx, c.AccountID, e164)
+	})
+}
