@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/chime"
 	"github.com/aws/aws-sdk-go-v2/service/chimesdkvoice"
 	vtypes "github.com/aws/aws-sdk-go-v2/service/chimesdkvoice/types"
 
@@ -127,6 +128,9 @@ const fixture = `{
 ],
 "PhoneNumberAssociations": [
   {"E164": "+12067301307", "AccountId": "000000000000", "Name": "VoiceConnectorId", "Value": "abcdef1ghij2klmno3pqr4", "AssociatedAt": "2026-11-02T00:00:00.000Z"}
+],
+"VoiceConnectors": [
+  {"Id": "abcdef1ghij2klmno3pqr4", "AccountId": "000000000000", "AwsRegion": "us-east-1", "Name": "trunk", "OutboundHostName": "abcdef1ghij2klmno3pqr4.voiceconnector.chime.aws", "RequireEncryption": true, "Arn": "arn:aws:chime:us-east-1:000000000000:vc/abcdef1ghij2klmno3pqr4", "CreatedAt": "2026-11-01T00:00:00.000Z", "UpdatedAt": "2026-11-01T00:00:00.000Z"}
 ]
 }`
 
@@ -185,7 +189,28 @@ func TestStateImportIsValidatedAllOrNothing(t *testing.T) {
 		{"no version", func(d map[string]any) { delete(d, "Version") }, "Version: required"},
 		{"no clock", func(d map[string]any) { delete(d, "Now") }, "Now: required"},
 		{"bad clock", func(d map[string]any) { d["Now"] = "yesterday" }, `Now: "yesterday" is not an ISO 8601 time`},
-		{"unknown section", func(d map[string]any) { d["VoiceConnectors"] = []any{} }, "VoiceConnectors: unknown member"},
+		{"unknown section", func(d map[string]any) { d["MeetingRooms"] = []any{} }, "MeetingRooms: unknown member"},
+		{"association of a missing resource", func(d map[string]any) { d["VoiceConnectors"] = []any{} }, "PhoneNumberAssociations[0].Value: VoiceConnectorId abcdef1ghij2klmno3pqr4 is not a resource of account 000000000000"},
+		{"resource of another account", func(d map[string]any) { row(d, "VoiceConnectors", 0)["AccountId"] = "111111111111" }, "PhoneNumberAssociations[0].Value: VoiceConnectorId abcdef1ghij2klmno3pqr4 is not a resource of account 000000000000"},
+		{"boolean", func(d map[string]any) { row(d, "VoiceConnectors", 0)["RequireEncryption"] = "yes" }, "VoiceConnectors[0].RequireEncryption: must be true or false"},
+		{"unique host name", func(d map[string]any) {
+			vc := map[string]any{}
+			for k, v := range row(d, "VoiceConnectors", 0) {
+				vc[k] = v
+			}
+			vc["Id"], vc["Arn"] = "other", "arn:other"
+			d["VoiceConnectors"] = append(d["VoiceConnectors"].([]any), vc)
+		}, "VoiceConnectors[1]: OutboundHostName abcdef1ghij2klmno3pqr4.voiceconnector.chime.aws is also VoiceConnectors[0]'s"},
+		{"group item of a missing connector", func(d map[string]any) {
+			d["VoiceConnectorGroups"] = []any{map[string]any{"Id": "g1", "AccountId": "000000000000", "Name": "g", "Arn": "arn:g1", "CreatedAt": "2026-11-01T00:00:00.000Z", "UpdatedAt": "2026-11-01T00:00:00.000Z"}}
+			d["VoiceConnectorGroupItems"] = []any{map[string]any{"GroupId": "g1", "VoiceConnectorId": "vc9", "Position": 0, "Priority": 1}}
+		}, "VoiceConnectorGroupItems[0].VoiceConnectorId: vc9 is not in VoiceConnectors"},
+		{"tag of nothing", func(d map[string]any) {
+			d["ResourceTags"] = []any{map[string]any{"Arn": "arn:nothing", "AccountId": "000000000000", "Key": "k", "Value": "v"}}
+		}, "ResourceTags[0].Arn: arn:nothing is not a Voice Connector or SIP media application of account 000000000000"},
+		{"settings not JSON", func(d map[string]any) {
+			d["ResourceSettings"] = []any{map[string]any{"ResourceId": "abcdef1ghij2klmno3pqr4", "AccountId": "000000000000", "Name": "Origination", "Body": "{", "UpdatedAt": "2026-11-01T00:00:00.000Z"}}
+		}, "ResourceSettings[0].Body: must be a JSON document"},
 		{"section type", func(d map[string]any) { d["PhoneNumbers"] = "none" }, "PhoneNumbers: must be an array"},
 		{"unknown column", func(d map[string]any) { row(d, "PhoneNumbers", 0)["Color"] = "red" }, "PhoneNumbers[0].Color: unknown member"},
 		{"missing column", func(d map[string]any) { delete(row(d, "PhoneNumbers", 1), "AccountId") }, "PhoneNumbers[1].AccountId: required"},
@@ -283,4 +308,56 @@ func TestStatePoolIsKeptUnlessNamed(t *testing.T) {
 	if got := search(); len(got) != 100 {
 		t.Fatalf("after emptying the pool, search should draw from the synthetic pool: %d numbers", len(got))
 	}
+}
+
+// TestStateRoundTripWithAssociationResources exports, resets and imports a
+// store with every kind of association resource made through the API.
+func TestStateRoundTripWithAssociationResources(t *testing.T) {
+	chimevoicetest.Each(t, func(t *testing.T, be chimevoicetest.Backend) {
+		srv := chimevoicetest.New(t, chimevoicetest.Options{Backend: be})
+		v := srv.Voice
+		nums := srv.Provision(t, v, "206", 2, vtypes.PhoneNumberProductTypeVoiceConnector)
+		business := srv.Provision(t, v, "425", 1, legacyProduct)
+		vc := createVC(t, v, "trunk")
+		group := createGroup(t, v, "both", aws.ToString(vc.VoiceConnectorId))
+		wantNoErrors(t, associateVC(t, srv, aws.ToString(vc.VoiceConnectorId), false, nums[0]), "associate")
+		wantNoErrors(t, associateGroup(t, srv, aws.ToString(group.VoiceConnectorGroupId), false, nums[1]), "associate group")
+		_, err := v.TagResource(ctx, &chimesdkvoice.TagResourceInput{ResourceARN: vc.VoiceConnectorArn, Tags: []vtypes.Tag{{Key: aws.String("team"), Value: aws.String("voice")}}})
+		chimevoicetest.Must(t, err, "tag")
+		_, err = v.PutVoiceConnectorOrigination(ctx, &chimesdkvoice.PutVoiceConnectorOriginationInput{VoiceConnectorId: vc.VoiceConnectorId, Origination: &vtypes.Origination{
+			Routes: []vtypes.OriginationRoute{{Host: aws.String("10.0.0.1"), Port: aws.Int32(5060), Protocol: vtypes.OriginationRouteProtocolUdp, Priority: aws.Int32(1), Weight: aws.Int32(5)}}, Disabled: aws.Bool(false)}})
+		chimevoicetest.Must(t, err, "origination")
+		sma := createSMA(t, v, "ivr")
+		createRule(t, srv, &chimesdkvoice.CreateSipRuleInput{Name: aws.String("by host"), TriggerType: vtypes.SipRuleTriggerTypeRequestUriHostname,
+			TriggerValue: vc.OutboundHostName, TargetApplications: []vtypes.SipRuleTargetApplication{{SipMediaApplicationId: sma.SipMediaApplicationId, Priority: aws.Int32(1), AwsRegion: aws.String("us-east-1")}}})
+		acct := createAccount(t, srv.Legacy, "Team")
+		user := createUser(t, srv.Legacy, acct, "ann@example.com")
+		_, err = srv.Legacy.AssociatePhoneNumberWithUser(ctx, &chime.AssociatePhoneNumberWithUserInput{AccountId: aws.String(acct), UserId: user.UserId, E164PhoneNumber: aws.String(business[0])})
+		chimevoicetest.Must(t, err, "associate user")
+
+		snap := srv.ExportState(t, false)
+		for _, section := range []string{"VoiceConnectors", "VoiceConnectorGroups", "VoiceConnectorGroupItems", "SipMediaApplications", "SipRules", "SipRuleTargets", "ResourceTags", "ResourceSettings", "ChimeAccounts", "ChimeUsers"} {
+			if !bytes.Contains(snap, []byte(`"`+section+`": [`+"\n  {")) {
+				t.Fatalf("%s missing from the snapshot:\n%s", section, snap)
+			}
+		}
+		srv.Reset(t)
+		list, err := v.ListVoiceConnectors(ctx, &chimesdkvoice.ListVoiceConnectorsInput{})
+		chimevoicetest.Must(t, err, "list voice connectors")
+		if len(list.VoiceConnectors) != 0 {
+			t.Fatalf("reset left %d Voice Connectors", len(list.VoiceConnectors))
+		}
+		if r := srv.ImportState(t, snap); r.Status != http.StatusOK {
+			t.Fatalf("import: %d %s", r.Status, r.Body)
+		}
+		if again := srv.ExportState(t, false); !bytes.Equal(again, snap) {
+			t.Fatalf("export after import differs:\n%s\n%s", snap, again)
+		}
+		numberIs(t, srv, nums[0], vtypes.PhoneNumberStatusAssigned, "VoiceConnectorId="+aws.ToString(vc.VoiceConnectorId))
+		_, err = v.DeleteVoiceConnector(ctx, &chimesdkvoice.DeleteVoiceConnectorInput{VoiceConnectorId: vc.VoiceConnectorId})
+		wantAPIError(t, err, http.StatusConflict, "ConflictException")
+		if errs := batchDelete(t, srv, business[0]); errs[business[0]] != string(vtypes.ErrorCodePhoneNumberAssociationsExist) {
+			t.Fatalf("delete of the user's number: %v", errs)
+		}
+	})
 }

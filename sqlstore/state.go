@@ -40,6 +40,7 @@ const (
 	kTime                    // JSON ISO 8601 string, BIGINT milliseconds
 	kNullTime                // the same, or JSON null / absent for SQL NULL
 	kInt                     // JSON integer, INTEGER
+	kBool                    // JSON boolean, BOOLEAN
 )
 
 // stateColumn is one column of a section.
@@ -62,10 +63,19 @@ type stateSection struct {
 	json, sql string
 	cols      []stateColumn
 	key       []string // JSON names of the columns that identify a row
+	// unique are other column sets no two rows share (rows with an empty
+	// value in the set are exempt, as partial unique indexes exempt them).
+	unique [][]string
+	// refs are columns whose value must be the key of a row of another
+	// section (a single-column key).
+	refs []stateRef
 	// optional sections (the carrier pool) are exported on request only,
 	// and an import that leaves them out leaves the table as it is.
 	optional bool
 }
+
+// stateRef is a reference from a column to another section's key.
+type stateRef struct{ col, section string }
 
 // Formats of string columns.
 func oneOf(values ...string) func(string) string {
@@ -113,6 +123,13 @@ func orderIDFormat(v string) string {
 	// Order IDs are lower-case UUIDs: GetPhoneNumberOrder looks them up lower-cased.
 	if len(v) != 36 || strings.ToLower(v) != v || strings.Trim(v, "0123456789abcdef-") != "" || v[8] != '-' || v[13] != '-' || v[18] != '-' || v[23] != '-' {
 		return fmt.Sprintf("%q is not a lower-case UUID", v)
+	}
+	return ""
+}
+
+func jsonDocument(v string) string {
+	if !json.Valid([]byte(v)) {
+		return "must be a JSON document"
 	}
 	return ""
 }
@@ -181,6 +198,97 @@ var stateSections = []stateSection{
 		{json: "CallingName", sql: "calling_name", check: maxLen(256)},
 		{json: "UpdatedAt", sql: "updated_at", kind: kTime},
 	}},
+	// What numbers are associated with (migration 0002).
+	{json: "VoiceConnectors", sql: "voice_connectors", key: []string{"Id"}, unique: [][]string{{"OutboundHostName"}, {"Arn"}}, cols: []stateColumn{
+		{json: "Id", sql: "id", check: nonEmpty},
+		{json: "AccountId", sql: "account_id", check: accountFormat},
+		{json: "AwsRegion", sql: "aws_region", check: nonEmpty},
+		{json: "Name", sql: "name", check: nonEmpty},
+		{json: "OutboundHostName", sql: "outbound_host_name", check: nonEmpty},
+		{json: "RequireEncryption", sql: "require_encryption", kind: kBool},
+		{json: "IntegrationType", sql: "integration_type", optional: true, def: "", check: maxLen(256)},
+		{json: "NetworkType", sql: "network_type", optional: true, def: "", check: maxLen(256)},
+		{json: "Arn", sql: "arn", check: nonEmpty},
+		{json: "CreatedAt", sql: "created_at", kind: kTime},
+		{json: "UpdatedAt", sql: "updated_at", kind: kTime},
+	}},
+	{json: "VoiceConnectorGroups", sql: "voice_connector_groups", key: []string{"Id"}, unique: [][]string{{"Arn"}}, cols: []stateColumn{
+		{json: "Id", sql: "id", check: nonEmpty},
+		{json: "AccountId", sql: "account_id", check: accountFormat},
+		{json: "Name", sql: "name", check: nonEmpty},
+		{json: "Arn", sql: "arn", check: nonEmpty},
+		{json: "CreatedAt", sql: "created_at", kind: kTime},
+		{json: "UpdatedAt", sql: "updated_at", kind: kTime},
+	}},
+	{json: "VoiceConnectorGroupItems", sql: "voice_connector_group_items", key: []string{"GroupId", "VoiceConnectorId"},
+		refs: []stateRef{{"GroupId", "VoiceConnectorGroups"}, {"VoiceConnectorId", "VoiceConnectors"}}, cols: []stateColumn{
+			{json: "GroupId", sql: "group_id", check: nonEmpty},
+			{json: "VoiceConnectorId", sql: "voice_connector_id", check: nonEmpty},
+			{json: "Position", sql: "position", kind: kInt},
+			{json: "Priority", sql: "priority", kind: kInt},
+		}},
+	{json: "SipMediaApplications", sql: "sip_media_applications", key: []string{"Id"}, unique: [][]string{{"Arn"}}, cols: []stateColumn{
+		{json: "Id", sql: "id", check: nonEmpty},
+		{json: "AccountId", sql: "account_id", check: accountFormat},
+		{json: "AwsRegion", sql: "aws_region", check: nonEmpty},
+		{json: "Name", sql: "name", check: nonEmpty},
+		{json: "LambdaArn", sql: "lambda_arn", optional: true, def: "", check: maxLen(1024)},
+		{json: "Arn", sql: "arn", check: nonEmpty},
+		{json: "CreatedAt", sql: "created_at", kind: kTime},
+		{json: "UpdatedAt", sql: "updated_at", kind: kTime},
+	}},
+	{json: "SipRules", sql: "sip_rules", key: []string{"Id"}, unique: [][]string{{"AccountId", "TriggerType", "TriggerValue"}}, cols: []stateColumn{
+		{json: "Id", sql: "id", check: nonEmpty},
+		{json: "AccountId", sql: "account_id", check: accountFormat},
+		{json: "Name", sql: "name", check: nonEmpty},
+		{json: "Disabled", sql: "disabled", kind: kBool},
+		{json: "TriggerType", sql: "trigger_type", check: oneOf(string(chimevoice.TriggerToPhoneNumber), string(chimevoice.TriggerRequestURIHostname))},
+		{json: "TriggerValue", sql: "trigger_value", check: nonEmpty},
+		{json: "CreatedAt", sql: "created_at", kind: kTime},
+		{json: "UpdatedAt", sql: "updated_at", kind: kTime},
+	}},
+	{json: "SipRuleTargets", sql: "sip_rule_targets", key: []string{"RuleId", "Position"},
+		refs: []stateRef{{"RuleId", "SipRules"}, {"SipMediaApplicationId", "SipMediaApplications"}}, cols: []stateColumn{
+			{json: "RuleId", sql: "rule_id", check: nonEmpty},
+			{json: "Position", sql: "position", kind: kInt},
+			{json: "SipMediaApplicationId", sql: "sma_id", check: nonEmpty},
+			{json: "Priority", sql: "priority", kind: kInt},
+			{json: "AwsRegion", sql: "aws_region", check: nonEmpty},
+		}},
+	{json: "ResourceTags", sql: "resource_tags", key: []string{"Arn", "Key"}, cols: []stateColumn{
+		{json: "Arn", sql: "arn", check: nonEmpty},
+		{json: "AccountId", sql: "account_id", check: accountFormat},
+		{json: "Key", sql: "tag_key", check: nonEmpty},
+		{json: "Value", sql: "tag_value", check: maxLen(256)},
+	}},
+	{json: "ResourceSettings", sql: "resource_settings", key: []string{"ResourceId", "Name"}, cols: []stateColumn{
+		{json: "ResourceId", sql: "resource_id", check: nonEmpty},
+		{json: "AccountId", sql: "account_id", check: accountFormat},
+		{json: "Name", sql: "name", check: nonEmpty},
+		{json: "Body", sql: "body", check: jsonDocument},
+		{json: "UpdatedAt", sql: "updated_at", kind: kTime},
+	}},
+	{json: "ChimeAccounts", sql: "chime_accounts", key: []string{"Id"}, cols: []stateColumn{
+		{json: "Id", sql: "id", check: nonEmpty},
+		{json: "AccountId", sql: "account_id", check: accountFormat},
+		{json: "Name", sql: "name", check: nonEmpty},
+		{json: "DefaultLicense", sql: "default_license", check: nonEmpty},
+		{json: "CreatedAt", sql: "created_at", kind: kTime},
+	}},
+	{json: "ChimeUsers", sql: "chime_users", key: []string{"Id"}, unique: [][]string{{"ChimeAccountId", "Email"}},
+		refs: []stateRef{{"ChimeAccountId", "ChimeAccounts"}}, cols: []stateColumn{
+			{json: "Id", sql: "id", check: nonEmpty},
+			{json: "ChimeAccountId", sql: "chime_account_id", check: nonEmpty},
+			{json: "Email", sql: "email", optional: true, def: "", check: maxLen(256)},
+			{json: "DisplayName", sql: "display_name", optional: true, def: "", check: maxLen(256)},
+			{json: "LicenseType", sql: "license_type", check: nonEmpty},
+			{json: "UserType", sql: "user_type", check: nonEmpty},
+			{json: "InvitationStatus", sql: "invitation_status", optional: true, def: "", check: maxLen(64)},
+			{json: "InvitedAt", sql: "invited_at", kind: kNullTime, optional: true},
+			{json: "AlexaEnabled", sql: "alexa_enabled", kind: kBool},
+			{json: "AlexaRoomArn", sql: "alexa_room_arn", optional: true, def: "", check: maxLen(1024)},
+			{json: "CreatedAt", sql: "created_at", kind: kTime},
+		}},
 	{json: "PoolNumbers", sql: "pool_numbers", key: []string{"E164"}, optional: true, cols: []stateColumn{
 		{json: "E164", sql: "e164", check: e164Format},
 		{json: "Country", sql: "country", check: countryFormat},
@@ -277,6 +385,8 @@ func (s *Store) exportSection(ctx context.Context, tx *sql.Tx, w *bufio.Writer, 
 			dest[i] = new(int64)
 		case kNullTime:
 			dest[i] = new(sql.NullInt64)
+		case kBool:
+			dest[i] = new(bool)
 		}
 	}
 	fmt.Fprintf(w, ",\n%q: [", t.json)
@@ -303,6 +413,8 @@ func (s *Store) exportSection(ctx context.Context, tx *sql.Tx, w *bufio.Writer, 
 				} else {
 					line = strconv.AppendInt(line, *v, 10)
 				}
+			case *bool:
+				line = strconv.AppendBool(line, *v)
 			case *sql.NullInt64:
 				if v.Valid {
 					line = strconv.AppendQuote(line, fromMS(v.Int64).Format(timeLayout))
@@ -404,6 +516,7 @@ func decodeSection(t *stateSection, raw json.RawMessage, now time.Time) ([][]any
 	}
 	rows := make([][]any, 0, len(items))
 	keys := make(map[string]int, len(items))
+	uniq := map[string]int{}
 	for i, item := range items {
 		at := fmt.Sprintf("%s[%d]", t.json, i)
 		var members map[string]json.RawMessage
@@ -437,6 +550,19 @@ func decodeSection(t *stateSection, raw json.RawMessage, now time.Time) ([][]any
 			return nil, badState("%s: %s %s is also %s[%d].", at, strings.Join(t.key, " and "), strings.Join(key, " "), t.json, first)
 		}
 		keys[k] = i
+		for _, set := range t.unique {
+			vals := make([]string, len(set))
+			exempt := false
+			for j, c := range set {
+				vals[j] = fmt.Sprint(row[t.col(c)])
+				exempt = exempt || vals[j] == ""
+			}
+			uk := strings.Join(set, ",") + "\x00" + strings.Join(vals, "\x00")
+			if first, dup := uniq[uk]; dup && !exempt {
+				return nil, badState("%s: %s %s is also %s[%d]'s.", at, strings.Join(set, " and "), strings.Join(vals, " "), t.json, first)
+			}
+			uniq[uk] = i
+		}
 		rows = append(rows, row)
 	}
 	return rows, nil
@@ -475,6 +601,12 @@ func decodeValue(c stateColumn, raw json.RawMessage, now time.Time) (any, error)
 			if msg := c.check(v); msg != "" {
 				return nil, errors.New(msg)
 			}
+		}
+		return v, nil
+	case kBool:
+		var v bool
+		if err := json.Unmarshal(raw, &v); err != nil {
+			return nil, fmt.Errorf("must be true or false, got %s", abbrev(raw))
 		}
 		return v, nil
 	case kInt:

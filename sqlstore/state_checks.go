@@ -14,6 +14,8 @@ import (
 // stateSections adds its checks here (references to other sections,
 // status rules).
 var stateChecks = []func(sn *snapshot) error{
+	checkRefs,
+	checkResources,
 	checkOrders,
 	checkNumbers,
 	checkAssociations,
@@ -90,22 +92,107 @@ func checkNumbers(sn *snapshot) error {
 	return nil
 }
 
-// checkAssociations: every association names a number of its account.
+// owners maps the key of every row of a section to the AWS account that
+// owns it (column AccountId).
+func (sn *snapshot) owners(section string) map[string]string {
+	t, rows := sn.rowsOf(section)
+	out := make(map[string]string, len(rows))
+	for _, r := range rows {
+		out[sn.str(t, r, t.key[0])] = sn.str(t, r, "AccountId")
+	}
+	return out
+}
+
+// checkRefs: the references the sections declare (stateSection.refs) name
+// rows that exist.
+func checkRefs(sn *snapshot) error {
+	for i := range stateSections {
+		t := &stateSections[i]
+		for _, ref := range t.refs {
+			rt, targets := sn.rowsOf(ref.section)
+			keys := make(map[string]bool, len(targets))
+			for _, r := range targets {
+				keys[sn.str(rt, r, rt.key[0])] = true
+			}
+			for j, r := range sn.rows[t.json] {
+				if v := sn.str(t, r, ref.col); !keys[v] {
+					return badState("%s[%d].%s: %s is not in %s.", t.json, j, ref.col, v, ref.section)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// checkResources: a group's Voice Connectors and a rule's applications are
+// of its account; tags and sub-configurations belong to a Voice Connector
+// or SIP media application of their account.
+func checkResources(sn *snapshot) error {
+	vcs, groups := sn.owners("VoiceConnectors"), sn.owners("VoiceConnectorGroups")
+	smas, rules := sn.owners("SipMediaApplications"), sn.owners("SipRules")
+	t, rows := sn.rowsOf("VoiceConnectorGroupItems")
+	for i, r := range rows {
+		if g, vc := sn.str(t, r, "GroupId"), sn.str(t, r, "VoiceConnectorId"); groups[g] != vcs[vc] {
+			return badState("VoiceConnectorGroupItems[%d].VoiceConnectorId: %s is not of the account of group %s.", i, vc, g)
+		}
+	}
+	t, rows = sn.rowsOf("SipRuleTargets")
+	for i, r := range rows {
+		if rule, sma := sn.str(t, r, "RuleId"), sn.str(t, r, "SipMediaApplicationId"); rules[rule] != smas[sma] {
+			return badState("SipRuleTargets[%d].SipMediaApplicationId: %s is not of the account of rule %s.", i, sma, rule)
+		}
+	}
+	arns := map[string]string{}
+	for _, name := range []string{"VoiceConnectors", "SipMediaApplications"} {
+		t, rows := sn.rowsOf(name)
+		for _, r := range rows {
+			arns[sn.str(t, r, "Arn")] = sn.str(t, r, "AccountId")
+		}
+	}
+	t, rows = sn.rowsOf("ResourceTags")
+	for i, r := range rows {
+		if acct, ok := arns[sn.str(t, r, "Arn")]; !ok || acct != sn.str(t, r, "AccountId") {
+			return badState("ResourceTags[%d].Arn: %s is not a Voice Connector or SIP media application of account %s.", i, sn.str(t, r, "Arn"), sn.str(t, r, "AccountId"))
+		}
+	}
+	t, rows = sn.rowsOf("ResourceSettings")
+	for i, r := range rows {
+		id, acct := sn.str(t, r, "ResourceId"), sn.str(t, r, "AccountId")
+		if vcs[id] != acct && smas[id] != acct {
+			return badState("ResourceSettings[%d].ResourceId: %s is not a Voice Connector or SIP media application of account %s.", i, id, acct)
+		}
+	}
+	return nil
+}
+
+// checkAssociations: every association names a number of its account and
+// a resource of that account (a legacy user of the account it names).
 func checkAssociations(sn *snapshot) error {
-	nt, numbers := sn.rowsOf("PhoneNumbers")
-	owner := make(map[string]string, len(numbers))
-	for _, r := range numbers {
-		owner[sn.str(nt, r, "E164")] = sn.str(nt, r, "AccountId")
+	owner := sn.owners("PhoneNumbers")
+	targets := map[chimevoice.AssociationName]map[string]string{
+		chimevoice.AssocVoiceConnector:      sn.owners("VoiceConnectors"),
+		chimevoice.AssocVoiceConnectorGroup: sn.owners("VoiceConnectorGroups"),
+		chimevoice.AssocSipRule:             sn.owners("SipRules"),
+		chimevoice.AssocAccount:             sn.owners("ChimeAccounts"),
+		chimevoice.AssocUser:                {},
+	}
+	ut, users := sn.rowsOf("ChimeUsers")
+	for _, r := range users {
+		targets[chimevoice.AssocUser][sn.str(ut, r, "Id")] = targets[chimevoice.AssocAccount][sn.str(ut, r, "ChimeAccountId")]
 	}
 	t, rows := sn.rowsOf("PhoneNumberAssociations")
 	for i, r := range rows {
-		e164 := sn.str(t, r, "E164")
+		e164, account := sn.str(t, r, "E164"), sn.str(t, r, "AccountId")
+		name, value := chimevoice.AssociationName(sn.str(t, r, "Name")), sn.str(t, r, "Value")
 		acct, ok := owner[e164]
 		switch {
 		case !ok:
 			return badState("PhoneNumberAssociations[%d].E164: %s is not in PhoneNumbers.", i, e164)
-		case acct != sn.str(t, r, "AccountId"):
+		case acct != account:
 			return badState("PhoneNumberAssociations[%d].AccountId: %s belongs to account %s.", i, e164, acct)
+		}
+		if got, ok := targets[name][value]; !ok || got != account {
+			return badState("PhoneNumberAssociations[%d].Value: %s %s is not a resource of account %s.", i, name, value, account)
 		}
 	}
 	return nil

@@ -426,7 +426,11 @@ func (s *Store) write(ctx context.Context, fn txFunc) error {
 		case err := <-j.done:
 			return err
 		case <-ctx.Done():
-			// The job may still commit; the caller is gone, so nothing is acknowledged.
+			// The committer skips a job whose caller is gone, or finishes
+			// it (it may commit): wait for that, so that fn is done writing
+			// the caller's result variables before the caller reads them.
+			// Nothing is acknowledged.
+			<-j.done
 			return ctx.Err()
 		}
 	}
