@@ -45,8 +45,12 @@ type PoolImportOptions struct {
 	Progress func(PoolProgress)
 }
 
-// poolTxRows is how many rows one transaction of an import writes.
-const poolTxRows = 100000
+// Batch sizes of an import: rows per transaction, and rows per INSERT
+// (5,000 parameters: well under SQLite's 32,766 and PostgreSQL's 65,535).
+const (
+	poolTxRows        = 100000
+	poolRowsPerInsert = 1000
+)
 
 // poolUpsert makes a re-import update what the carrier's new file says of
 // a number it already listed.
@@ -178,7 +182,7 @@ func (s *Store) insertPool(ctx context.Context, entries []pool.Entry) error {
 		rows[i] = []any{e.E164, e.Country, e.Type, e.City, e.State}
 	}
 	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
-		return s.insertRows(ctx, tx, `INSERT INTO pool_numbers (e164, country, number_type, city, state) VALUES `, `(?, ?, ?, ?, ?)`, poolUpsert, rows)
+		return s.insertRowsBy(ctx, tx, poolRowsPerInsert, `INSERT INTO pool_numbers (e164, country, number_type, city, state) VALUES `, `(?, ?, ?, ?, ?)`, poolUpsert, rows)
 	})
 }
 
