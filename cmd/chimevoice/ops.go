@@ -9,8 +9,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -355,8 +357,8 @@ func formatCounts(counts map[string]int) string {
 			delete(counts, name)
 		}
 	}
-	for name, n := range counts { // sections added later
-		parts = append(parts, fmt.Sprintf("%s %d", name, n))
+	for _, name := range slices.Sorted(maps.Keys(counts)) { // the association resources
+		parts = append(parts, fmt.Sprintf("%s %d", name, counts[name]))
 	}
 	return strings.Join(parts, ", ")
 }
