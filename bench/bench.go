@@ -33,6 +33,9 @@ const (
 	WorkloadGet    = "get"    // GetPhoneNumber
 	WorkloadList   = "list"   // ListPhoneNumbers pages of 100
 	WorkloadMix    = "mix"    // 60% get, 25% list, 10% delete+restore, 5% search
+	// WorkloadDynamoDB loads a DynamoDB emulator (moto_server) with
+	// BatchWriteItem of Batch deletes, for comparison.
+	WorkloadDynamoDB = "dynamodb"
 )
 
 // Delete modes.
@@ -43,7 +46,7 @@ const (
 
 // Config is one bench run.
 type Config struct {
-	Endpoint    string
+	Endpoint    string // one URL, or several separated by commas: worker i loads endpoint i mod n
 	AccessKey   string
 	SecretKey   string
 	Region      string
@@ -73,8 +76,10 @@ func (c Config) Validate() error {
 	switch {
 	case c.Endpoint == "":
 		return errors.New("--endpoint is required")
-	case !slices.Contains([]string{WorkloadDelete, WorkloadGet, WorkloadList, WorkloadMix}, c.Workload):
-		return fmt.Errorf("--workload must be delete, get, list or mix, got %q", c.Workload)
+	case !slices.Contains([]string{WorkloadDelete, WorkloadGet, WorkloadList, WorkloadMix, WorkloadDynamoDB}, c.Workload):
+		return fmt.Errorf("--workload must be delete, get, list, mix or dynamodb, got %q", c.Workload)
+	case c.Workload == WorkloadDynamoDB && c.Batch > 25:
+		return fmt.Errorf("--batch must be at most 25 for DynamoDB, got %d", c.Batch)
 	case c.Mode != ModeFresh && c.Mode != ModeRestore:
 		return fmt.Errorf("--mode must be fresh or restore, got %q", c.Mode)
 	case c.Batch < 1 || c.Batch > chimevoice.MaxBatch:
@@ -116,6 +121,7 @@ type OpResult struct {
 // Result is one target's run.
 type Result struct {
 	Target      string        `json:"target"`
+	Endpoints   int           `json:"endpoints"`
 	Workload    string        `json:"workload"`
 	Mode        string        `json:"mode,omitempty"`
 	Batch       int           `json:"batch"`
@@ -127,7 +133,7 @@ type Result struct {
 
 // Primary is the measured operation of the workload.
 func (r *Result) Primary() *OpResult {
-	want := map[string]string{WorkloadDelete: "BatchDeletePhoneNumber", WorkloadGet: "GetPhoneNumber", WorkloadList: "ListPhoneNumbers"}[r.Workload]
+	want := map[string]string{WorkloadDelete: "BatchDeletePhoneNumber", WorkloadGet: "GetPhoneNumber", WorkloadList: "ListPhoneNumbers", WorkloadDynamoDB: "BatchWriteItem"}[r.Workload]
 	var total *OpResult
 	for _, op := range r.Operations {
 		if op.Operation == want {
@@ -155,18 +161,40 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	c := newClient(cfg, cfg.Endpoint)
-	defer c.http.CloseIdleConnections()
+	service := sigv4.Service
+	if cfg.Workload == WorkloadDynamoDB {
+		service = "dynamodb"
+	}
+	var clients []*client
+	for _, e := range strings.Split(cfg.Endpoint, ",") {
+		c := newClient(cfg, strings.TrimSpace(e), service)
+		defer c.http.CloseIdleConnections()
+		clients = append(clients, c)
+	}
+	c := clients[0]
 	need := cfg.Provision
 	if need == 0 {
 		need = cfg.needed()
 	}
-	nums, err := c.provision(ctx, need)
-	if err != nil {
+	var nums []string
+	var err error
+	if cfg.Workload == WorkloadDynamoDB {
+		// Keys to delete; DynamoDB deletes of absent keys succeed too.
+		if err := c.createDynamoTable(ctx); err != nil {
+			return nil, err
+		}
+		for i := range need {
+			nums = append(nums, fmt.Sprintf("+1206%07d", 2000000+i))
+		}
+	} else if nums, err = c.provision(ctx, need); err != nil {
 		return nil, fmt.Errorf("provision %d numbers: %w", need, err)
 	}
 	rep := &Report{}
-	if rep.Chimevoice, err = runLoad(ctx, cfg, c, "chimevoice", nums, false); err != nil {
+	target := "chimevoice"
+	if cfg.Workload == WorkloadDynamoDB {
+		target = "DynamoDB endpoint " + cfg.Endpoint
+	}
+	if rep.Chimevoice, err = runLoad(ctx, cfg, clients, target, nums, false); err != nil {
 		return nil, err
 	}
 	if !cfg.Baseline {
@@ -177,11 +205,11 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		return nil, err
 	}
 	defer stop()
-	bc := newClient(cfg, base)
+	bc := newClient(cfg, base, service)
 	defer bc.http.CloseIdleConnections()
 	// The baseline deletes nothing, so it may reuse the numbers: it must run
 	// as long as chimevoice did, not stop when they are used up.
-	if rep.Baseline, err = runLoad(ctx, cfg, bc, "baseline (bare net/http)", nums, true); err != nil {
+	if rep.Baseline, err = runLoad(ctx, cfg, []*client{bc}, "baseline (bare net/http)", nums, true); err != nil {
 		return nil, err
 	}
 	if p, b := rep.Chimevoice.Primary(), rep.Baseline.Primary(); p != nil && b != nil && b.PerSecond > 0 {
@@ -214,7 +242,7 @@ type client struct {
 	signer *sigv4.Signer
 }
 
-func newClient(cfg Config, base string) *client {
+func newClient(cfg Config, base, service string) *client {
 	tr := &http.Transport{
 		Proxy:               nil,
 		DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
@@ -225,7 +253,7 @@ func newClient(cfg Config, base string) *client {
 	}
 	host := strings.TrimPrefix(strings.TrimPrefix(base, "http://"), "https://")
 	host, _, _ = strings.Cut(host, "/")
-	return &client{cfg: cfg, base: strings.TrimRight(base, "/"), host: host, http: &http.Client{Transport: tr, Timeout: 60 * time.Second}, signer: sigv4.NewSigner(cfg.AccessKey, cfg.SecretKey, cfg.Region)}
+	return &client{cfg: cfg, base: strings.TrimRight(base, "/"), host: host, http: &http.Client{Transport: tr, Timeout: 60 * time.Second}, signer: sigv4.NewServiceSigner(cfg.AccessKey, cfg.SecretKey, cfg.Region, service)}
 }
 
 // answer is one response: status, AWS error shape, body.
@@ -248,6 +276,11 @@ func (c *client) do(ctx context.Context, method, path string, body []byte) answe
 		req.Header.Set("Content-Type", "application/json")
 	}
 	c.signer.Sign(req, body, time.Now())
+	return c.send(ctx, req)
+}
+
+// send sends a signed request and reads the answer.
+func (c *client) send(ctx context.Context, req *http.Request) answer {
 	resp, err := c.http.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -265,7 +298,7 @@ func (c *client) do(ctx context.Context, method, path string, body []byte) answe
 	}
 	a := answer{status: resp.StatusCode, body: data}
 	if resp.StatusCode >= 300 {
-		a.code = resp.Header.Get("X-Amzn-ErrorType")
+		a.code, _, _ = strings.Cut(resp.Header.Get("X-Amzn-ErrorType"), ":")
 		if a.code == "" {
 			a.code = fmt.Sprintf("HTTP%d", resp.StatusCode)
 		}
@@ -294,7 +327,7 @@ func (c *client) admin(ctx context.Context, method, path string, body []byte) er
 }
 
 // runLoad runs the workload against one target.
-func runLoad(ctx context.Context, cfg Config, c *client, target string, nums []string, reuse bool) (*Result, error) {
+func runLoad(ctx context.Context, cfg Config, clients []*client, target string, nums []string, reuse bool) (*Result, error) {
 	w := newWorkload(cfg, nums, reuse)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -310,7 +343,7 @@ func runLoad(ctx context.Context, cfg Config, c *client, target string, nums []s
 	for i := range recs {
 		recs[i] = newRecorder()
 		wg.Add(1)
-		go func(r *recorder, seed uint64) {
+		go func(r *recorder, seed uint64, c *client) {
 			defer wg.Done()
 			rng := rand.New(rand.NewPCG(seed, 7))
 			for ctx.Err() == nil {
@@ -322,16 +355,19 @@ func runLoad(ctx context.Context, cfg Config, c *client, target string, nums []s
 					return
 				}
 			}
-		}(recs[i], uint64(i))
+		}(recs[i], uint64(i), clients[i%len(clients)])
 	}
-	done := make(chan struct{})
+	done, progressDone := make(chan struct{}), make(chan struct{})
 	if cfg.Progress != nil {
-		go progress(cfg, target, start, &measured, done)
+		go func() { progress(cfg, target, start, &measured, done); close(progressDone) }()
+	} else {
+		close(progressDone)
 	}
 	wg.Wait()
 	close(done)
+	<-progressDone
 	elapsed := time.Since(start)
-	res := &Result{Target: target, Workload: cfg.Workload, Batch: cfg.Batch, Concurrency: cfg.Concurrency, Elapsed: elapsed, Note: w.note()}
+	res := &Result{Target: target, Endpoints: len(clients), Workload: cfg.Workload, Batch: cfg.Batch, Concurrency: cfg.Concurrency, Elapsed: elapsed, Note: w.note()}
 	if cfg.Workload == WorkloadDelete {
 		res.Mode = cfg.Mode
 	}
@@ -412,13 +448,13 @@ func merge(recs []*recorder, elapsed time.Duration, withTotal bool) []*OpResult 
 	all := &OpResult{Operation: "all", Errors: map[string]int{}}
 	for _, name := range names {
 		o := byOp[name]
-		finish(o, elapsed)
-		out = append(out, o)
 		all.Requests += o.Requests
 		all.latencies = append(all.latencies, o.latencies...)
 		for k, v := range o.Errors {
 			all.Errors[k] += v
 		}
+		finish(o, elapsed)
+		out = append(out, o)
 	}
 	if withTotal {
 		finish(all, elapsed)

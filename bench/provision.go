@@ -32,7 +32,7 @@ func (c *client) provision(ctx context.Context, need int) ([]string, error) {
 	if err := c.order(ctx, found); err != nil {
 		return nil, err
 	}
-	return c.unassigned(ctx, need)
+	return append(have, found...), nil
 }
 
 func (c *client) say(format string, args ...any) {
@@ -79,7 +79,7 @@ func (c *client) unassigned(ctx context.Context, need int) ([]string, error) {
 }
 
 // areaCodes are searched in turn; each offers millions of numbers.
-var areaCodes = []string{"206", "425", "253", "360", "509", "503", "415", "212", "312", "617"}
+var areaCodes = []string{"206", "425", "253", "360", "509", "415", "212", "312", "617", "718"}
 
 func (c *client) searchFree(ctx context.Context, n int) ([]string, error) {
 	var out []string

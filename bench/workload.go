@@ -55,6 +55,11 @@ func (w *workload) step(ctx context.Context, c *client, r *recorder, rng *rand.R
 		r.worker = wk
 	}
 	switch w.cfg.Workload {
+	case WorkloadDynamoDB:
+		end := w.next.Add(int64(w.cfg.Batch))
+		end = end%int64(len(w.nums)-w.cfg.Batch+1) + int64(w.cfg.Batch)
+		w.dynamoDelete(ctx, c, wk, w.nums[end-int64(w.cfg.Batch):end])
+		measured.Add(1)
 	case WorkloadDelete:
 		if w.cfg.Mode == ModeRestore {
 			if wk.own == nil {
@@ -161,5 +166,5 @@ func (w *workload) list(ctx context.Context, c *client, wk *worker) {
 }
 
 func (w *workload) search(ctx context.Context, c *client, wk *worker) {
-	w.timed(ctx, c, wk, "SearchAvailablePhoneNumbers", http.MethodGet, "/search?type=phone-numbers&area-code=206&max-results=10", nil, 0)
+	w.timed(ctx, c, wk, "SearchAvailablePhoneNumbers", http.MethodGet, "/search?type=phone-numbers&area-code=503&max-results=10", nil, 0)
 }

@@ -63,17 +63,24 @@ type Backend struct {
 // SQLite is the SQLite backend, a throwaway store per test.
 func SQLite() Backend {
 	return Backend{Name: "sqlite", Open: func(t testing.TB, cfg sqlstore.Config) *sqlstore.Store {
-		st, err := sqlite.Open(context.Background(), sqlite.Memory, cfg)
-		if err != nil {
-			t.Fatalf("open sqlite store: %v", err)
-		}
-		t.Cleanup(func() {
-			if err := st.Close(); err != nil {
-				t.Errorf("close sqlite store: %v", err)
-			}
-		})
-		return st.Store
+		return OpenSQLite(t, sqlite.Memory, cfg)
 	}}
+}
+
+// OpenSQLite opens the SQLite store at path for the test and closes it when
+// the test ends.
+func OpenSQLite(t testing.TB, path string, cfg sqlstore.Config) *sqlstore.Store {
+	t.Helper()
+	st, err := sqlite.Open(context.Background(), path, cfg)
+	if err != nil {
+		t.Fatalf("open sqlite store: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := st.Close(); err != nil {
+			t.Errorf("close sqlite store: %v", err)
+		}
+	})
+	return st.Store
 }
 
 // Backends lists the backends tests run against: SQLite always, and every

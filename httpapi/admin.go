@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"time"
@@ -16,7 +17,9 @@ func (s *Server) adminRoutes() http.Handler {
 	mux.HandleFunc("POST /_chimevoice/clock", s.postClock)
 	s.registerOps(mux)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !s.adminAllowed(r) {
+		// Health answers everyone: load balancers and kubelets probe it from
+		// other hosts, and it tells nothing but up or down.
+		if !s.adminAllowed(r) && !(r.Method == http.MethodGet && r.URL.Path == AdminPrefix+"health") {
 			writeError(r.Context(), w, s.log, chimevoice.Errorf(chimevoice.CodeForbidden, "The admin API answers loopback clients, or requests with Authorization: Bearer <admin token>."))
 			return
 		}
@@ -35,8 +38,14 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Write(body)
 }
 
+// healthTimeout bounds the health check's ping: a load balancer probing
+// health wants a fast "unavailable", not a hung connection.
+const healthTimeout = 2 * time.Second
+
 func (s *Server) health(w http.ResponseWriter, r *http.Request) {
-	if err := s.svc.Admin.Ping(r.Context()); err != nil {
+	ctx, cancel := context.WithTimeout(r.Context(), healthTimeout)
+	defer cancel()
+	if err := s.svc.Admin.Ping(ctx); err != nil {
 		s.log.Warn("health check failed", "err", err)
 		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
 		return

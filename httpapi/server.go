@@ -55,6 +55,12 @@ type Options struct {
 	// Now is the real clock the rate limiter runs on (time.Now when nil);
 	// tests freeze it to make throttling deterministic.
 	Now func() time.Time
+	// RequestTimeout bounds each API request (0 = none): past it the
+	// request's database work is cancelled and it answers 503, so that a
+	// database that stops answering never holds clients indefinitely. Clock
+	// moves on the admin API are exempt: they run all due work, in small
+	// transactions that the store bounds one by one.
+	RequestTimeout time.Duration
 }
 
 // call is one decoded API request as a handler sees it.
@@ -160,6 +166,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // and account for the log line.
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) (opName, account string) {
 	ctx := r.Context()
+	if s.opts.RequestTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, s.opts.RequestTimeout)
+		defer cancel()
+	}
 	fail := func(err error) { writeError(ctx, w, s.log, err) }
 
 	body, err := readBody(w, r)

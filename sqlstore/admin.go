@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"strconv"
 	"time"
@@ -11,7 +12,7 @@ import (
 )
 
 // Now implements chimevoice.AdminService.
-func (s *Store) Now(ctx context.Context) (time.Time, error) { return s.now(), nil }
+func (s *Store) Now(ctx context.Context) (time.Time, error) { return s.currentNow(ctx) }
 
 // Ping implements chimevoice.AdminService.
 func (s *Store) Ping(ctx context.Context) error {
@@ -38,25 +39,33 @@ func (s *Store) SetClock(ctx context.Context, t time.Time) (time.Time, error) {
 }
 
 // moveClock stores a new clock offset and then runs the work that became due.
+// The offset row is read with a row lock, so that concurrent moves on
+// several replicas apply one after the other (two Advance calls of an hour
+// move the clock two hours, as they do on one process).
 func (s *Store) moveClock(ctx context.Context, target func(now time.Time) (time.Time, error)) (time.Time, error) {
 	var off int64
 	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
-		t, err := target(s.now())
+		cur, err := s.readOffset(ctx, tx, s.d.ForUpdate)
 		if err != nil {
 			return err
 		}
-		off = max(t.Truncate(time.Millisecond).Sub(s.cfg.Clock.Now()).Milliseconds(), s.offset.Load())
+		base := s.cfg.Clock.Now()
+		t, err := target(serviceTimeAt(base, cur))
+		if err != nil {
+			return err
+		}
+		off = max(t.Truncate(time.Millisecond).Sub(base).Milliseconds(), cur)
 		_, err = tx.exec(ctx, `INSERT INTO meta (key, value) VALUES ('clock_offset_ms', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, strconv.FormatInt(off, 10))
 		return err
 	})
 	if err != nil {
 		return time.Time{}, err
 	}
-	s.offset.Store(off)
+	s.raiseOffset(off)
 	if err := s.RunDue(ctx); err != nil {
 		return time.Time{}, err
 	}
-	return s.now(), nil
+	return s.currentNow(ctx)
 }
 
 // DueCounts is what one pass of due work did.
@@ -108,32 +117,97 @@ func (s *Store) completeCallingNames(ctx context.Context) (int, error) {
 const purgeBatch = 1000
 
 // Purge permanently removes every number whose time in the Deletion queue
-// is over, in small transactions. Each DELETE re-checks the condition, so
-// when several replicas purge at once each number is removed (and counted)
-// exactly once.
+// is over, in small transactions, and records each removal in purge_log.
+// Each batch is chosen and locked first, so when several replicas purge at
+// once each number is removed, and logged, exactly once; a restore that got
+// the row first wins, since the lock re-checks the condition on the row it
+// waited for. The lock waits rather than skipping locked rows (SKIP
+// LOCKED): a clock move must not answer while another replica is still
+// purging what became due, or a client reading right after would still see
+// the number.
 func (s *Store) Purge(ctx context.Context) (int, error) {
 	total := 0
 	for {
-		var n int64
+		var n int
 		err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
-			cutoff := ms(tx.now.Add(-s.cfg.Retention))
-			res, err := tx.exec(ctx, `DELETE FROM phone_numbers WHERE e164 IN (
-				SELECT e164 FROM phone_numbers WHERE deleted_at IS NOT NULL AND deleted_at <= ? ORDER BY deleted_at LIMIT ?
-			) AND deleted_at IS NOT NULL AND deleted_at <= ?`, cutoff, purgeBatch, cutoff)
-			if err != nil {
-				return err
-			}
-			n, err = res.RowsAffected()
-			return s.wrap(err, "rows affected")
+			var err error
+			n, err = s.purgeBatch(ctx, tx)
+			return err
 		})
 		if err != nil {
 			return total, err
 		}
-		total += int(n)
+		total += n
 		if n < purgeBatch {
 			return total, nil
 		}
 	}
+}
+
+func (s *Store) purgeBatch(ctx context.Context, tx *Tx) (int, error) {
+	cutoff := ms(tx.now.Add(-s.cfg.Retention))
+	rows, err := tx.query(ctx, `SELECT e164 FROM phone_numbers WHERE deleted_at IS NOT NULL AND deleted_at <= ? ORDER BY deleted_at, e164 LIMIT ?`+s.d.ForUpdate, cutoff, purgeBatch)
+	if err != nil {
+		return 0, err
+	}
+	var due []string
+	for rows.Next() {
+		var e164 string
+		if err := rows.Scan(&e164); err != nil {
+			rows.Close()
+			return 0, s.wrap(err, "scan purge batch")
+		}
+		due = append(due, e164)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, s.wrap(err, "read purge batch")
+	}
+	if len(due) == 0 {
+		return 0, nil
+	}
+	list := s.d.ListArg(due)
+	if _, err := tx.exec(ctx, `INSERT INTO purge_log (e164, account_id, deleted_at, purged_at) SELECT e164, account_id, deleted_at, ? FROM phone_numbers WHERE `+s.d.InList("e164"), ms(tx.now), list); err != nil {
+		return 0, err
+	}
+	res, err := tx.exec(ctx, `DELETE FROM phone_numbers WHERE `+s.d.InList("e164"), list)
+	if err != nil {
+		return 0, err
+	}
+	if n, err := res.RowsAffected(); err == nil && n != int64(len(due)) {
+		// The rows are locked by this transaction; a mismatch means the
+		// dialect's lock does not hold them.
+		return 0, fmt.Errorf("purge: deleted %d of %d locked numbers", n, len(due))
+	}
+	return len(due), nil
+}
+
+// PurgeRecord is one number removed from the Deletion queue for good.
+type PurgeRecord struct {
+	E164      string
+	AccountID string
+	DeletedAt time.Time
+	PurgedAt  time.Time
+}
+
+// PurgeLog returns every purge recorded, oldest first.
+func (s *Store) PurgeLog(ctx context.Context) ([]PurgeRecord, error) {
+	rows, err := reader{s}.query(ctx, `SELECT e164, account_id, deleted_at, purged_at FROM purge_log ORDER BY purged_at, e164`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []PurgeRecord
+	for rows.Next() {
+		var r PurgeRecord
+		var deleted, purged int64
+		if err := rows.Scan(&r.E164, &r.AccountID, &deleted, &purged); err != nil {
+			return nil, s.wrap(err, "scan purge log")
+		}
+		r.DeletedAt, r.PurgedAt = fromMS(deleted), fromMS(purged)
+		out = append(out, r)
+	}
+	return out, s.wrap(rows.Err(), "read purge log")
 }
 
 // Wake asks the background worker to look for due work now.

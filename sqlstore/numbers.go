@@ -159,7 +159,9 @@ type numberState struct {
 }
 
 // states reads status and associations of the account's numbers among e164s,
-// locking them for the transaction.
+// locking them for the transaction. Rows are locked in key order, so that
+// two batches over the same numbers wait for each other instead of
+// deadlocking.
 func (s *Store) states(ctx context.Context, tx *Tx, account string, e164s []string) (map[string]*numberState, error) {
 	out := make(map[string]*numberState, len(e164s))
 	if len(e164s) == 0 {
@@ -218,13 +220,20 @@ func (s *Store) BatchDeletePhoneNumbers(ctx context.Context, c chimevoice.Caller
 				valid = append(valid, id.E164)
 			}
 		}
-		// One statement queues every number that may be queued. Only when it
+		// Where writers are serialized (SQLite's group commit), one
+		// statement queues every number that may be queued, and only when it
 		// left some alone is a second look needed, to say why: a number now
 		// in the queue is a success whether this request or an earlier one
-		// put it there.
-		n, err := s.queueForDeletion(ctx, tx, c.AccountID, valid)
-		if err != nil {
-			return err
+		// put it there. Where transactions run side by side, the rows are
+		// locked first, in E.164 order, as every writer locks numbers: an
+		// UPDATE that skips rows it does not change would leave them
+		// unlocked and let two batches deadlock.
+		n := 0
+		var err error
+		if s.d.ForUpdate == "" {
+			if n, err = s.queueForDeletion(ctx, tx, c.AccountID, valid); err != nil {
+				return err
+			}
 		}
 		var states map[string]*numberState
 		if n < len(valid) {
@@ -232,6 +241,7 @@ func (s *Store) BatchDeletePhoneNumbers(ctx context.Context, c chimevoice.Caller
 				return err
 			}
 		}
+		var late []string
 		for _, id := range ids {
 			switch st := states[id.E164]; {
 			case id.E164 == "":
@@ -242,11 +252,13 @@ func (s *Store) BatchDeletePhoneNumbers(ctx context.Context, c chimevoice.Caller
 			default:
 				if code, msg := chimevoice.DeleteRefusal(st.status, st.assocs); code != "" {
 					failed = append(failed, chimevoice.PhoneNumberError{PhoneNumberID: id.Raw, Code: code, Message: msg})
-				} else if st.status != chimevoice.StatusDeleteInProgress {
-					// Unassigned yet not queued: status and associations disagree.
-					return fmt.Errorf("delete %s: status %s was not queued", id.E164, st.status)
+				} else if st.status == chimevoice.StatusUnassigned {
+					late = append(late, id.E164) // locked by states: queued now
 				}
 			}
+		}
+		if m, err := s.queueForDeletion(ctx, tx, c.AccountID, late); err != nil || m != len(late) {
+			return errors.Join(err, fmt.Errorf("delete: queued %d of %d locked numbers", m, len(late)))
 		}
 		return nil
 	})
@@ -291,6 +303,12 @@ func (s *Store) checkQuota(ctx context.Context, tx *Tx, account string, n int) e
 	limit := s.cfg.MaxPhoneNumbers
 	if limit <= 0 {
 		return nil
+	}
+	if s.d.XactLock != "" {
+		// Two transactions counting at once would both see room for one more.
+		if _, err := tx.exec(ctx, s.d.XactLock, "quota:"+account); err != nil {
+			return err
+		}
 	}
 	var count int
 	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM phone_numbers WHERE account_id = ? AND status <> 'DeleteInProgress'`, account).Scan(&count); err != nil {

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -46,6 +47,11 @@ func (s *Store) CreatePhoneNumberOrder(ctx context.Context, c chimevoice.Caller,
 		for i, e164 := range r.E164s {
 			items = append(items, []any{id, i, e164})
 			o.Numbers = append(o.Numbers, chimevoice.OrderedNumber{E164: e164, Status: chimevoice.OrderedProcessing})
+		}
+		// Reserve in key order: two orders of overlapping numbers then wait
+		// for each other instead of deadlocking (which PostgreSQL detects
+		// only after deadlock_timeout, a second).
+		for _, e164 := range slices.Sorted(slices.Values(r.E164s)) {
 			info, ok, err := s.classify(ctx, tx, e164, imported)
 			if err != nil {
 				return err
@@ -233,7 +239,10 @@ func decodeOrderToken(tok string) (int64, string, bool) {
 func (s *Store) completeOrders(ctx context.Context) (int, error) {
 	done := 0
 	for {
-		now := s.now()
+		now, err := s.currentNow(ctx)
+		if err != nil {
+			return done, err
+		}
 		rows, err := reader{s}.query(ctx, `SELECT id FROM phone_number_orders WHERE status = 'Processing' AND due_at <= ? ORDER BY due_at LIMIT 100`, ms(now))
 		if err != nil {
 			return done, err
@@ -272,7 +281,9 @@ func (s *Store) completeOrders(ctx context.Context) (int, error) {
 // it was no longer Processing).
 func (s *Store) completeOrder(ctx context.Context, tx *Tx, id string) (chimevoice.OrderStatus, error) {
 	now := ms(tx.now)
-	res, err := tx.exec(ctx, `UPDATE phone_number_orders SET status = 'Completing', updated_at = ? WHERE id = ? AND status = 'Processing'`, now, id)
+	// Re-check due_at too: the order was found due by a read that another
+	// replica's clock may not share.
+	res, err := tx.exec(ctx, `UPDATE phone_number_orders SET status = 'Completing', updated_at = ? WHERE id = ? AND status = 'Processing' AND due_at <= ?`, now, id, now)
 	if err != nil {
 		return "", err
 	}

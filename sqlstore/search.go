@@ -15,6 +15,9 @@ import (
 // (with a NextToken to continue).
 const maxScanned = 20000
 
+// maxChunk is the most candidates one inventory query checks.
+const maxChunk = 1000
+
 // SearchAvailablePhoneNumbers implements chimevoice.OrderService. It draws
 // from the imported pool when there is one, else from the synthetic pool,
 // and never returns a number that is in any account's inventory, order or
@@ -47,11 +50,17 @@ func (s *Store) SearchAvailablePhoneNumbers(ctx context.Context, c chimevoice.Ca
 		}
 		cursor = v
 	}
+	// Candidates are checked against the inventory a chunk at a time; in an
+	// area where most numbers are taken the chunks grow, so that finding a
+	// few free numbers among thousands takes a few queries, not hundreds.
 	chunk := max(r.Limit*2, 64)
 	var out []string
 	scanned := 0
 	next := cursor
 	for len(out) < r.Limit && scanned < maxScanned {
+		if scanned > 0 {
+			chunk = min(chunk*2, maxChunk)
+		}
 		var cands []string
 		var nexts []uint64
 		if err := s.cfg.Pool.Scan(q, next, func(e164 string, after uint64) bool {

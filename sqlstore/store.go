@@ -32,6 +32,12 @@ type Dialect struct {
 	// change ("" where the database serializes writers anyway).
 	ForUpdate string
 
+	// XactLock is a statement with one string parameter that takes a lock
+	// on that name until the transaction ends. It serializes transactions
+	// that check an aggregate and then change it (an account's quota), which
+	// row locks cannot cover; "" where writers are serialized anyway.
+	XactLock string
+
 	// InList returns a predicate "column is one of the values of a single
 	// list parameter", and ListArg converts the values to that parameter.
 	// One parameter keeps query texts fixed so statements stay prepared.
@@ -83,7 +89,15 @@ type Config struct {
 	Clock           chimevoice.Clock // the base clock; the service clock adds the stored offset
 	Pool            *pool.Pool
 	Logger          *slog.Logger
+
+	// TxTimeout bounds one attempt of a write transaction (default
+	// DefaultTxTimeout), so that a database that stops answering turns into
+	// an error instead of a request or worker waiting on it forever.
+	TxTimeout time.Duration
 }
+
+// DefaultTxTimeout is the default Config.TxTimeout.
+const DefaultTxTimeout = 10 * time.Second
 
 // Store implements chimevoice's services on a SQL database.
 type Store struct {
@@ -126,6 +140,9 @@ func New(ctx context.Context, d *Dialect, rdb, wdb *sql.DB, cfg Config) (*Store,
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
+	if cfg.TxTimeout <= 0 {
+		cfg.TxTimeout = DefaultTxTimeout
+	}
 	s := &Store{
 		d: d, rdb: rdb, wdb: wdb, cfg: cfg, log: cfg.Logger,
 		jobs:    make(chan *writeJob, 1024),
@@ -137,7 +154,7 @@ func New(ctx context.Context, d *Dialect, rdb, wdb *sql.DB, cfg Config) (*Store,
 	if err := s.migrate(ctx); err != nil {
 		return nil, err
 	}
-	if err := s.loadOffset(ctx); err != nil {
+	if _, err := s.syncOffset(ctx, reader{s}); err != nil {
 		return nil, err
 	}
 	if !d.GroupCommit {
@@ -428,17 +445,11 @@ func (s *Store) write(ctx context.Context, fn txFunc) error {
 		case <-s.stop:
 			return errors.New("store is closed")
 		}
-		select {
-		case err := <-j.done:
-			return err
-		case <-ctx.Done():
-			// The committer skips a job whose caller is gone, or finishes
-			// it (it may commit): wait for that, so that fn is done writing
-			// the caller's result variables before the caller reads them.
-			// Nothing is acknowledged.
-			<-j.done
-			return ctx.Err()
-		}
+		// Once queued, the job is waited for even if ctx ends: fn writes
+		// the caller's results, which must not be read while it may still
+		// run. The wait is short: the committer does not start jobs whose
+		// context has ended, and bounds the group it is running.
+		return <-j.done
 	}
 	var err error
 	for attempt := 0; attempt < maxRetries; attempt++ {
@@ -456,11 +467,20 @@ func (s *Store) write(ctx context.Context, fn txFunc) error {
 }
 
 func (s *Store) writeOnce(ctx context.Context, fn txFunc) error {
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.TxTimeout)
+	defer cancel()
 	sqlTx, err := s.wdb.BeginTx(ctx, nil)
 	if err != nil {
 		return s.wrap(err, "begin")
 	}
-	tx := &Tx{s: s, tx: sqlTx, now: s.now()}
+	tx := &Tx{s: s, tx: sqlTx}
+	// Other replicas may have moved the clock: take it from the database.
+	off, err := s.syncOffset(ctx, tx)
+	if err != nil {
+		sqlTx.Rollback()
+		return err
+	}
+	tx.now = s.serviceTime(off)
 	if err := fn(ctx, tx); err != nil {
 		sqlTx.Rollback()
 		return err
@@ -650,26 +670,90 @@ func (s *Store) tryGroup(ctx context.Context, batch []*writeJob, savepoints bool
 	return errs, nil
 }
 
-// now returns the service clock, truncated to milliseconds as every stored time is.
-func (s *Store) now() time.Time {
-	return s.cfg.Clock.Now().Add(time.Duration(s.offset.Load()) * time.Millisecond).Truncate(time.Millisecond).UTC()
+// The service clock is the base clock plus an offset kept in
+// meta('clock_offset_ms'). Every replica must agree on it, so where it
+// matters it is read from the database rather than from this process:
+//
+//   - with group commit (SQLite) this process is the database's only
+//     writer, so the cached s.offset is the stored value and costs nothing;
+//   - without it (PostgreSQL, possibly several replicas) each write
+//     transaction reads the offset when it starts (writeOnce), Now reads it
+//     too, and clock moves lock the row (moveClock), so a move made on one
+//     replica is seen by the next transaction on every replica. Reading the
+//     offset once per transaction costs one round trip; caching it with a
+//     TTL or LISTEN/NOTIFY would save that but let replicas disagree for a
+//     while, which tests that move the clock through one replica and read
+//     through another would see.
+//
+// Replicas still add their own base clock: wall clocks on different hosts
+// differ by their NTP skew (milliseconds), which the service clock inherits.
+
+// sharedClock reports whether other processes may move the clock.
+func (s *Store) sharedClock() bool { return !s.d.GroupCommit }
+
+// now returns the service clock from the cached offset.
+func (s *Store) now() time.Time { return s.serviceTime(s.offset.Load()) }
+
+// serviceTime is the base clock plus off (ms).
+func (s *Store) serviceTime(off int64) time.Time { return serviceTimeAt(s.cfg.Clock.Now(), off) }
+
+// serviceTimeAt is base plus off (ms), truncated to milliseconds as every
+// stored time is.
+func serviceTimeAt(base time.Time, off int64) time.Time {
+	return base.Add(time.Duration(off) * time.Millisecond).Truncate(time.Millisecond).UTC()
 }
 
-func (s *Store) loadOffset(ctx context.Context) error {
+// currentNow returns the service clock, reading the offset from the
+// database when other processes may move it.
+func (s *Store) currentNow(ctx context.Context) (time.Time, error) {
+	if !s.sharedClock() {
+		return s.now(), nil
+	}
+	off, err := s.syncOffset(ctx, reader{s})
+	if err != nil {
+		return time.Time{}, err
+	}
+	return s.serviceTime(off), nil
+}
+
+// syncOffset reads the stored clock offset through q, refreshes the cache
+// with it (the offset only grows) and returns it.
+func (s *Store) syncOffset(ctx context.Context, q querier) (int64, error) {
+	off, err := s.readOffset(ctx, q, "")
+	if err != nil {
+		return 0, err
+	}
+	s.raiseOffset(off)
+	return off, nil
+}
+
+// raiseOffset sets the cached offset to off unless it is already larger:
+// concurrent readers may finish out of order, and the clock never goes back.
+func (s *Store) raiseOffset(off int64) {
+	for {
+		cur := s.offset.Load()
+		if off <= cur || s.offset.CompareAndSwap(cur, off) {
+			return
+		}
+	}
+}
+
+// readOffset reads the stored clock offset (0 if none), with lock appended
+// to the query.
+func (s *Store) readOffset(ctx context.Context, q querier, lock string) (int64, error) {
 	var v string
-	err := reader{s}.queryRow(ctx, "SELECT value FROM meta WHERE key = 'clock_offset_ms'").Scan(&v)
+	err := q.queryRow(ctx, "SELECT value FROM meta WHERE key = 'clock_offset_ms'"+lock).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil
+		return 0, nil
 	}
 	if err != nil {
-		return s.wrap(err, "load clock offset")
+		return 0, s.wrap(err, "read clock offset")
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil {
-		return fmt.Errorf("load clock offset: bad value %q: %w", v, err)
+		return 0, fmt.Errorf("read clock offset: bad value %q: %w", v, err)
 	}
-	s.offset.Store(n)
-	return nil
+	return n, nil
 }
 
 func ms(t time.Time) int64 { return t.UnixMilli() }

@@ -29,6 +29,7 @@ type Config struct {
 	LogFormat         string
 	LogLevel          string
 	WorkerInterval    time.Duration
+	RequestTimeout    time.Duration
 }
 
 // DefaultConfig is the zero-setup configuration: loopback, SQLite in ./chimevoice.db.
@@ -40,6 +41,7 @@ func DefaultConfig() Config {
 		LogFormat:         "text",
 		LogLevel:          "info",
 		WorkerInterval:    time.Second,
+		RequestTimeout:    10 * time.Second,
 	}
 }
 
@@ -70,8 +72,28 @@ func (c *Config) Parse(args []string, lookup func(string) (string, bool), stderr
 	fs.StringVar(&c.AdminToken, "admin-token", c.AdminToken, "bearer token for the admin API from non-loopback clients")
 	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "log format: text or json")
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "log level: debug, info, warn or error")
+	fs.DurationVar(&c.RequestTimeout, "request-timeout", c.RequestTimeout, "longest an API request may take before it answers 503; 0 = no limit")
+	if err := parseFlags(fs, args, lookup); err != nil {
+		return err
+	}
+	return c.validate()
+}
 
-	// Environment first, so that flags parsed afterwards win.
+// ParseMigrate reads the flags of the migrate command, which names only a store.
+func (c *Config) ParseMigrate(args []string, lookup func(string) (string, bool), stderr io.Writer) error {
+	fs := flag.NewFlagSet("chimevoice migrate", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.Data, "data", c.Data, "SQLite database file")
+	fs.StringVar(&c.DatabaseURL, "database-url", c.DatabaseURL, "postgres://... to migrate a PostgreSQL database instead")
+	if err := parseFlags(fs, args, lookup); err != nil {
+		return err
+	}
+	return c.validate()
+}
+
+// parseFlags sets the flags of fs from CHIMEVOICE_<FLAG> environment
+// values, then from args, so that the command line wins.
+func parseFlags(fs *flag.FlagSet, args []string, lookup func(string) (string, bool)) error {
 	var envErr error
 	fs.VisitAll(func(f *flag.Flag) {
 		name := "CHIMEVOICE_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
@@ -90,7 +112,7 @@ func (c *Config) Parse(args []string, lookup func(string) (string, bool), stderr
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
 	}
-	return c.validate()
+	return nil
 }
 
 func (c *Config) validate() error {
@@ -101,6 +123,8 @@ func (c *Config) validate() error {
 		return fmt.Errorf("--order-latency must not be negative, got %s", c.OrderLatency)
 	case c.RateLimit < 0:
 		return fmt.Errorf("--rate-limit must not be negative, got %g", c.RateLimit)
+	case c.RequestTimeout < 0:
+		return fmt.Errorf("--request-timeout must not be negative, got %s", c.RequestTimeout)
 	case c.MaxPhoneNumbers < 0:
 		return fmt.Errorf("--max-phone-numbers must not be negative, got %d", c.MaxPhoneNumbers)
 	case c.LogFormat != "text" && c.LogFormat != "json":

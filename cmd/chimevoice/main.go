@@ -22,6 +22,7 @@ import (
 	"github.com/chimevoice/chimevoice/metrics"
 	"github.com/chimevoice/chimevoice/model"
 	"github.com/chimevoice/chimevoice/pool"
+	"github.com/chimevoice/chimevoice/postgres"
 	"github.com/chimevoice/chimevoice/sigv4"
 	"github.com/chimevoice/chimevoice/sqlite"
 	"github.com/chimevoice/chimevoice/sqlstore"
@@ -43,6 +44,8 @@ const usage = `chimevoice — the Amazon Chime SDK Voice phone-number API, self-
 Usage:
   chimevoice [serve] [flags]   serve the API (the default command)
   chimevoice bench [flags]     load an endpoint and report throughput and latency
+  chimevoice migrate [--data FILE | --database-url URL]
+                               apply the database migrations, then exit
   chimevoice version           print the version
   chimevoice pool ...          import or clear a carrier's number pool ("chimevoice pool help")
   chimevoice state ...         export, import or reset the whole state ("chimevoice state help")
@@ -58,6 +61,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	switch cmd {
 	case "serve":
 		return serve(ctx, args, stdout, stderr)
+	case "migrate":
+		return migrate(ctx, args, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "chimevoice", chimevoice.Version)
 		return nil
@@ -92,6 +97,27 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	<-ctx.Done()
 	m.Logger.Info("shutting down")
 	return m.Close()
+}
+
+// migrate applies the migrations and exits: for deployments that migrate
+// in a release step before starting new replicas (serve migrates too, under
+// the same lock, so running it is optional).
+func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg := DefaultConfig()
+	if err := cfg.ParseMigrate(args, os.LookupEnv, stderr); err != nil {
+		return err
+	}
+	m := NewMain(cfg)
+	m.Logger = newLogger(cfg, stderr)
+	_, closer, err := m.openStore(ctx, sqlstore.Config{Clock: m.Clock, Logger: m.Logger})
+	if err != nil {
+		return err
+	}
+	if err := closer.Close(); err != nil {
+		return fmt.Errorf("close store: %w", err)
+	}
+	fmt.Fprintf(stdout, "chimevoice %s: %s is at schema version %d\n", chimevoice.Version, cfg.storeName(), sqlstore.SchemaVersion())
+	return nil
 }
 
 func newLogger(cfg Config, w io.Writer) *slog.Logger {
@@ -170,10 +196,11 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.store, m.closer, m.ln = st, closer, ln
 	handler := httpapi.New(api, httpapi.Services{Numbers: st, Orders: st, Admin: st, VoiceConnectors: st, SipMedia: st, Tags: st, Accounts: st, Settings: st}, httpapi.Options{
-		Verifier:   sigv4.NewVerifier(creds, m.RealClock),
-		RateLimit:  m.Config.RateLimit,
-		AdminToken: m.Config.AdminToken,
-		Logger:     m.Logger,
+		Verifier:       sigv4.NewVerifier(creds, m.RealClock),
+		RateLimit:      m.Config.RateLimit,
+		AdminToken:     m.Config.AdminToken,
+		Logger:         m.Logger,
+		RequestTimeout: m.Config.RequestTimeout,
 	})
 	handler.EnableOps(httpapi.Ops{Metrics: metrics.New(st, m.Logger), State: st})
 	m.srv = &http.Server{
@@ -200,7 +227,11 @@ func (m *Main) Run(ctx context.Context) error {
 
 func (m *Main) openStore(ctx context.Context, cfg sqlstore.Config) (*sqlstore.Store, io.Closer, error) {
 	if m.Config.DatabaseURL != "" {
-		return nil, nil, errors.New("--database-url: the PostgreSQL store is not available in this build")
+		st, err := postgres.Open(ctx, m.Config.DatabaseURL, cfg)
+		if err != nil {
+			return nil, nil, fmt.Errorf("open store: %w", err)
+		}
+		return st, st, nil
 	}
 	st, err := sqlite.Open(ctx, m.Config.Data, cfg)
 	if err != nil {

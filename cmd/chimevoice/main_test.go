@@ -1,24 +1,18 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
-	"os"
-	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/chimesdkvoice"
 	vtypes "github.com/aws/aws-sdk-go-v2/service/chimesdkvoice/types"
 
@@ -102,82 +96,6 @@ func TestVersion(t *testing.T) {
 	}
 }
 
-// binDir holds the binary built for process tests; TestMain removes it.
-var binDir string
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if binDir != "" {
-		os.RemoveAll(binDir)
-	}
-	os.Exit(code)
-}
-
-// buildBinary builds chimevoice once per test binary run.
-var buildBinary = sync.OnceValues(func() (string, error) {
-	dir, err := os.MkdirTemp("", "chimevoice-bin-")
-	if err != nil {
-		return "", err
-	}
-	binDir = dir
-	bin := filepath.Join(dir, "chimevoice")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		return "", fmt.Errorf("go build: %v\n%s", err, out)
-	}
-	return bin, nil
-})
-
-// process is a chimevoice server process.
-type process struct {
-	cmd *exec.Cmd
-	url string
-}
-
-var listenLine = regexp.MustCompile(`listening on (http://\S+)`)
-
-// startProcess runs the binary and waits for it to print its address.
-func startProcess(t *testing.T, args ...string) *process {
-	t.Helper()
-	bin, err := buildBinary()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(bin, append([]string{"serve", "--listen", "127.0.0.1:0", "--log-level", "warn"}, args...)...)
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	p := &process{cmd: cmd}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-	})
-	sc := bufio.NewScanner(stdout)
-	for sc.Scan() {
-		if m := listenLine.FindStringSubmatch(sc.Text()); m != nil {
-			p.url = m[1]
-			break
-		}
-	}
-	if p.url == "" {
-		t.Fatalf("the server did not print its address")
-	}
-	go io.Copy(io.Discard, stdout)
-	return p
-}
-
-func voiceClient(url string) *chimesdkvoice.Client {
-	return chimesdkvoice.New(chimesdkvoice.Options{
-		Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("test", "test", ""),
-		BaseEndpoint: aws.String(url), RetryMaxAttempts: 1,
-	})
-}
-
 // TestKill9LosesNoAcknowledgedDelete streams batch deletes at a server on a
 // SQLite file, kills it with SIGKILL in the middle, restarts it on the same
 // file and checks that every acknowledged delete is there and that every
@@ -189,7 +107,7 @@ func TestKill9LosesNoAcknowledgedDelete(t *testing.T) {
 	ctx := context.Background()
 	data := filepath.Join(t.TempDir(), "chimevoice.db")
 	p := startProcess(t, "--data", data)
-	client := voiceClient(p.url)
+	client := voiceClient(p.URL, "test", "test", http.DefaultClient)
 
 	const total, batch = 400, 4
 	var nums []string
@@ -203,7 +121,9 @@ func TestKill9LosesNoAcknowledgedDelete(t *testing.T) {
 	if _, err := client.CreatePhoneNumberOrder(ctx, &chimesdkvoice.CreatePhoneNumberOrderInput{ProductType: vtypes.PhoneNumberProductTypeVoiceConnector, E164PhoneNumbers: nums}); err != nil {
 		t.Fatal(err)
 	}
-	advance(t, p.url)
+	if code, body, err := admin(ctx, http.DefaultClient, http.MethodPost, p.URL+"/_chimevoice/clock", map[string]string{"Advance": "0s"}); err != nil || code != http.StatusOK {
+		t.Fatalf("advance: %d %s %v", code, body, err)
+	}
 
 	// Four streams of batch deletes; the kill lands while they run.
 	var mu sync.Mutex
@@ -239,14 +159,14 @@ func TestKill9LosesNoAcknowledgedDelete(t *testing.T) {
 	}
 	close(batches)
 	wg.Wait()
-	p.cmd.Wait()
+	<-p.exited
 	if !killed || len(acked) >= total/batch {
 		t.Fatalf("the kill did not land mid-stream (%d of %d batches acknowledged)", len(acked), total/batch)
 	}
 
 	// Restart on the same file.
 	p2 := startProcess(t, "--data", data)
-	client2 := voiceClient(p2.url)
+	client2 := voiceClient(p2.URL, "test", "test", http.DefaultClient)
 	status := map[string]vtypes.PhoneNumberStatus{}
 	pg := chimesdkvoice.NewListPhoneNumbersPaginator(client2, &chimesdkvoice.ListPhoneNumbersInput{})
 	for pg.HasMorePages() {
@@ -282,16 +202,4 @@ func TestKill9LosesNoAcknowledgedDelete(t *testing.T) {
 		}
 	}
 	t.Logf("%d batches acknowledged before the kill, %d committed", len(acked), queued)
-}
-
-func advance(t *testing.T, url string) {
-	t.Helper()
-	resp, err := http.Post(url+"/_chimevoice/clock", "application/json", strings.NewReader(`{"Advance":"0s"}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("advance: %d", resp.StatusCode)
-	}
 }

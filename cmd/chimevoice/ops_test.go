@@ -83,7 +83,7 @@ func TestPoolCommands(t *testing.T) {
 		{[]string{"pool", "import", "--data", db, filepath.Join(dir, "missing.csv")}, "no such file"},
 		{[]string{"pool", "import", "--data", db, writeFile(t, dir, "bad.csv", "number,zip\n")}, `header column 2 "zip" is not one of`},
 		{[]string{"pool", "frobnicate"}, `unknown pool command "frobnicate"`},
-		{[]string{"pool", "import", "--database-url", "postgres://db.example/chimevoice", csv}, "PostgreSQL store is not available in this build"},
+		{[]string{"pool", "import", "--database-url", "postgres://chimevoice@127.0.0.1:1/chimevoice?connect_timeout=2", csv}, "open store"},
 		{[]string{"pool", "sample", "--area-code", "800"}, "AreaCode 800 is not a US area code"},
 	} {
 		if _, _, err := runCmd(t, c.args...); err == nil || !strings.Contains(err.Error(), c.want) {
@@ -167,7 +167,7 @@ func TestStateCommandsThroughTheAdminAPI(t *testing.T) {
 	dir := t.TempDir()
 	in := writeFile(t, dir, "in.json", snapshot)
 	mustRun(t, "state", "import", "--url", m.URL(), in)
-	client := voiceClient(m.URL())
+	client := voiceClient(m.URL(), "test", "test", http.DefaultClient)
 	got, err := client.GetPhoneNumber(context.Background(), &chimesdkvoice.GetPhoneNumberInput{PhoneNumberId: aws.String("+12067301307")})
 	if err != nil || aws.ToString(got.PhoneNumber.E164PhoneNumber) != "+12067301307" {
 		t.Fatalf("imported number through the API: %v", err)
@@ -189,7 +189,7 @@ func TestStateCommandsThroughTheAdminAPI(t *testing.T) {
 func TestServeImportsTheNumberPoolAndServesMetrics(t *testing.T) {
 	csv := writeFile(t, t.TempDir(), "pool.csv", carrierCSV)
 	m := startMain(t, func(c *Config) { c.NumberPool = csv })
-	client := voiceClient(m.URL())
+	client := voiceClient(m.URL(), "test", "test", http.DefaultClient)
 	out, err := client.SearchAvailablePhoneNumbers(context.Background(), &chimesdkvoice.SearchAvailablePhoneNumbersInput{AreaCode: aws.String("206")})
 	if err != nil || strings.Join(out.E164PhoneNumbers, " ") != "+12063412302 +12067301307" {
 		t.Fatalf("search of the --number-pool: %v %v", out, err)
