@@ -26,6 +26,7 @@ import (
 	vtypes "github.com/aws/aws-sdk-go-v2/service/chimesdkvoice/types"
 
 	"github.com/chimevoice/chimevoice"
+	"github.com/chimevoice/chimevoice/console"
 	"github.com/chimevoice/chimevoice/httpapi"
 	"github.com/chimevoice/chimevoice/metrics"
 	"github.com/chimevoice/chimevoice/model"
@@ -168,7 +169,11 @@ func New(t testing.TB, o Options) *Server {
 		Now:        clock.Now, // frozen unless a test moves it: throttling is exact
 	})
 	h.EnableOps(httpapi.Ops{Metrics: metrics.New(st, nil), State: st})
-	hs := httptest.NewServer(h)
+	// The web console shares the listener, as in the binary.
+	cons := console.New(console.Services{Numbers: st, Orders: st, Admin: st, VoiceConnectors: st}, console.Options{
+		Credentials: o.Credentials, AdminToken: o.AdminToken, Retention: o.Retention,
+	})
+	hs := httptest.NewServer(cons.Wrap(h))
 	t.Cleanup(hs.Close)
 	s := &Server{URL: hs.URL, Clock: clock, Store: st, HTTP: hs, opts: o}
 	c := o.Credentials[0]

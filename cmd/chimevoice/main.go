@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/chimevoice/chimevoice"
+	"github.com/chimevoice/chimevoice/console"
 	"github.com/chimevoice/chimevoice/httpapi"
 	"github.com/chimevoice/chimevoice/metrics"
 	"github.com/chimevoice/chimevoice/model"
@@ -203,8 +204,14 @@ func (m *Main) Run(ctx context.Context) error {
 		RequestTimeout: m.Config.RequestTimeout,
 	})
 	handler.EnableOps(httpapi.Ops{Metrics: metrics.New(st, m.Logger), State: st})
+	cons := console.New(console.Services{Numbers: st, Orders: st, Admin: st, VoiceConnectors: st}, console.Options{
+		Credentials: creds,
+		AdminToken:  m.Config.AdminToken,
+		Retention:   m.Config.DeletionRetention,
+		Logger:      m.Logger,
+	})
 	m.srv = &http.Server{
-		Handler:           handler,
+		Handler:           cons.Wrap(handler),
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
 	}
