@@ -28,6 +28,7 @@ import (
 	"github.com/chimevoice/chimevoice"
 	"github.com/chimevoice/chimevoice/console"
 	"github.com/chimevoice/chimevoice/httpapi"
+	"github.com/chimevoice/chimevoice/metrics"
 	"github.com/chimevoice/chimevoice/model"
 	"github.com/chimevoice/chimevoice/pool"
 	"github.com/chimevoice/chimevoice/sigv4"
@@ -167,6 +168,7 @@ func New(t testing.TB, o Options) *Server {
 		AdminToken: o.AdminToken,
 		Now:        clock.Now, // frozen unless a test moves it: throttling is exact
 	})
+	h.EnableOps(httpapi.Ops{Metrics: metrics.New(st, nil), State: st})
 	// The web console shares the listener, as in the binary.
 	cons := console.New(console.Services{Numbers: st, Orders: st, Admin: st, VoiceConnectors: st}, console.Options{
 		Credentials: o.Credentials, AdminToken: o.AdminToken, Retention: o.Retention,

@@ -15,6 +15,7 @@ func (s *Server) adminRoutes() http.Handler {
 	mux.HandleFunc("GET /_chimevoice/health", s.health)
 	mux.HandleFunc("GET /_chimevoice/clock", s.getClock)
 	mux.HandleFunc("POST /_chimevoice/clock", s.postClock)
+	s.registerOps(mux)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// Health answers everyone: load balancers and kubelets probe it from
 		// other hosts, and it tells nothing but up or down.

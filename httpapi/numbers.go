@@ -215,11 +215,12 @@ func (s *Server) batchUpdatePhoneNumber(ctx context.Context, c *call) (any, erro
 		}
 		updates = append(updates, u)
 	}
+	updates, injected := splitItemFaults(ctx, s, updates, func(u chimevoice.PhoneNumberUpdate) string { return u.Raw })
 	more, err := s.svc.Numbers.BatchUpdatePhoneNumbers(ctx, c.caller, updates)
 	if err != nil {
 		return nil, err
 	}
-	return phoneNumberErrors(append(failed, more...)), nil
+	return phoneNumberErrors(append(append(failed, injected...), more...)), nil
 }
 
 func (s *Server) deletePhoneNumber(ctx context.Context, c *call) (any, error) {
@@ -243,11 +244,12 @@ func (s *Server) batchDeletePhoneNumber(ctx context.Context, c *call) (any, erro
 	if err != nil {
 		return nil, err
 	}
+	ids, injected := splitItemFaults(ctx, s, ids, func(id chimevoice.BatchID) string { return id.Raw })
 	failed, err := s.svc.Numbers.BatchDeletePhoneNumbers(ctx, c.caller, ids)
 	if err != nil {
 		return nil, err
 	}
-	return phoneNumberErrors(failed), nil
+	return phoneNumberErrors(append(injected, failed...)), nil
 }
 
 func (s *Server) restorePhoneNumber(ctx context.Context, c *call) (any, error) {

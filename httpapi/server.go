@@ -85,6 +85,8 @@ type Server struct {
 	log      *slog.Logger
 	handlers map[string]handler
 	admin    http.Handler
+	ops      Ops    // metrics and state snapshots (ops.go)
+	faults   faults // fault injection (faults.go)
 
 	limMu    sync.Mutex
 	limiters map[string]*rate.Limiter
@@ -124,12 +126,20 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	reqID := uuid.NewString()
 	w.Header().Set("x-amzn-RequestId", reqID)
 	sw := &httpx.StatusRecorder{ResponseWriter: w}
+	if r.URL.Path == MetricsPath {
+		s.serveMetrics(sw, r)
+		s.log.Debug("metrics request", "status", sw.Status, "duration", time.Since(start), "request_id", reqID)
+		return
+	}
 	if strings.HasPrefix(r.URL.Path, AdminPrefix) {
 		s.admin.ServeHTTP(sw, r)
 		s.log.Info("admin request", "method", r.Method, "path", r.URL.Path, "status", sw.Status, "duration", time.Since(start), "request_id", reqID)
 		return
 	}
 	op, account := s.serveAPI(sw, r)
+	if m := s.ops.Metrics; m != nil {
+		m.ObserveRequest(op, sw.Status, time.Since(start))
+	}
 	s.log.Info("request", "operation", op, "account", account, "status", sw.Status, "duration", time.Since(start), "request_id", reqID)
 }
 
@@ -191,6 +201,11 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) (opName, accou
 		fail(err)
 		return op.Name, account
 	}
+	ctx, err = s.injectFault(ctx, op.Name)
+	if err != nil {
+		fail(err)
+		return op.Name, account
+	}
 	out, err := h(ctx, &call{op: op, caller: chimevoice.Caller{AccountID: account, Region: id.Region}, in: in})
 	if err != nil {
 		fail(err)
@@ -203,11 +218,16 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) (opName, accou
 // readBody reads the whole body, refusing more than MaxBodyBytes before
 // reading it when the length is declared.
 func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
-	tooLarge := chimevoice.Errorf(chimevoice.CodeBadRequest, "The request body is larger than the limit of %d bytes.", MaxBodyBytes)
-	if r.ContentLength > MaxBodyBytes {
+	return readBodyLimit(w, r, MaxBodyBytes)
+}
+
+// readBodyLimit is readBody with another limit.
+func readBodyLimit(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
+	tooLarge := chimevoice.Errorf(chimevoice.CodeBadRequest, "The request body is larger than the limit of %d bytes.", limit)
+	if r.ContentLength > limit {
 		return nil, tooLarge
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
 		return nil, tooLarge

@@ -44,6 +44,14 @@ func cityKey(name, state string) string {
 	return strings.ToLower(name) + "\x00" + strings.ToUpper(state)
 }
 
+// areaCode returns the area code of 3 digits npa, or nil (also on a nil catalog).
+func (c *catalog) areaCode(npa string) *areaCode {
+	if c == nil {
+		return nil
+	}
+	return c.areaCodes[atoi(npa)]
+}
+
 // city returns the city named name (case-insensitively) in state, or nil.
 func (c *catalog) city(name, state string) *city {
 	return c.cities[cityKey(name, state)]

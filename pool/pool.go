@@ -78,34 +78,52 @@ type Query struct {
 // offered there, and AreaCode, City, State and TollFreePrefix are not
 // allowed.
 func (q Query) Check() error {
+	cat, err := loadCatalog()
+	if err != nil {
+		return err
+	}
+	return q.check(cat)
+}
+
+// CheckShape validates a query for an imported carrier pool, whose areas
+// and countries are those of the carrier's file rather than the synthetic
+// pool's: the same combinations of fields as Check, and the same formats
+// (AreaCode 3 digits, State 2 letters, City with State), but no area code,
+// state, city or country has to be known to libphonenumber. A search for
+// one the pool does not hold simply finds nothing.
+func (q Query) CheckShape() error { return q.check(nil) }
+
+// check implements Check, and CheckShape when cat is nil.
+func (q Query) check(cat *catalog) error {
 	switch q.PhoneNumberType {
 	case "", typeLocal, typeTollFree:
 	default:
 		return badRequest("PhoneNumberType %q is not valid: must be Local or TollFree.", q.PhoneNumberType)
 	}
 	if q.Country != "" && q.Country != "US" {
-		return q.checkOther()
-	}
-	cat, err := loadCatalog()
-	if err != nil {
-		return err
+		return q.checkOther(cat == nil)
 	}
 	if q.AreaCode != "" {
 		if !isDigits(q.AreaCode, 3) {
 			return badRequest("AreaCode %q is not valid: must be 3 digits.", q.AreaCode)
 		}
-		if a := cat.areaCodes[atoi(q.AreaCode)]; a == nil || a.tollFree {
+		if a := cat.areaCode(q.AreaCode); cat != nil && (a == nil || a.tollFree) {
 			return badRequest("AreaCode %s is not a US area code.", q.AreaCode)
 		}
 	}
-	if q.State != "" && cat.states[strings.ToUpper(q.State)] == nil {
-		return badRequest("State %q is not a US state with phone numbers.", q.State)
+	if q.State != "" {
+		if cat == nil && !isLetters(q.State, 2) {
+			return badRequest("State %q is not valid: must be a 2-letter state code.", q.State)
+		}
+		if cat != nil && cat.states[strings.ToUpper(q.State)] == nil {
+			return badRequest("State %q is not a US state with phone numbers.", q.State)
+		}
 	}
 	if q.City != "" {
 		if q.State == "" {
 			return badRequest("City requires State.")
 		}
-		if cat.city(q.City, q.State) == nil {
+		if cat != nil && cat.city(q.City, q.State) == nil {
 			return badRequest("City %q is not known in State %s.", q.City, strings.ToUpper(q.State))
 		}
 	}
@@ -134,8 +152,13 @@ func (q Query) Check() error {
 	return nil
 }
 
-func (q Query) checkOther() error {
+// checkOther checks a query outside the US; anyCountry accepts every
+// country and type (an imported pool).
+func (q Query) checkOther(anyCountry bool) error {
 	types := countryTypes(q.Country)
+	if anyCountry {
+		types = []string{typeLocal, typeTollFree}
+	}
 	if types == nil {
 		return badRequest("Country %q is not supported.", q.Country)
 	}
@@ -177,6 +200,19 @@ func isDigits(s string, n int) bool {
 	}
 	for i := 0; i < len(s); i++ {
 		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// isLetters reports whether s is exactly n ASCII letters.
+func isLetters(s string, n int) bool {
+	if len(s) != n {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i] | 0x20; c < 'a' || c > 'z' {
 			return false
 		}
 	}

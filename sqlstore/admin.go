@@ -91,7 +91,9 @@ func (s *Store) runDue(ctx context.Context) (DueCounts, error) {
 	if c.CallingNames, err = s.completeCallingNames(ctx); err != nil {
 		return c, err
 	}
-	if c.Purged, err = s.Purge(ctx); err != nil {
+	c.Purged, err = s.Purge(ctx)
+	s.stats.purged.Add(int64(c.Purged)) // batches before a failure are committed
+	if err != nil {
 		return c, err
 	}
 	return c, nil

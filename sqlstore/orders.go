@@ -56,7 +56,7 @@ func (s *Store) CreatePhoneNumberOrder(ctx context.Context, c chimevoice.Caller,
 			if err != nil {
 				return err
 			}
-			if ok && pool.Supported(string(r.ProductType), info) {
+			if ok && supportedIn(r.ProductType, info, imported) {
 				reserve = append(reserve, []any{e164, c.AccountID, info.Country, info.Type, string(r.ProductType), r.Name, id, now, now})
 			}
 		}
@@ -261,9 +261,14 @@ func (s *Store) completeOrders(ctx context.Context) (int, error) {
 			return done, s.wrap(err, "read due orders")
 		}
 		for _, id := range ids {
-			if err := s.write(ctx, func(ctx context.Context, tx *Tx) error { return s.completeOrder(ctx, tx, id) }); err != nil {
+			var outcome chimevoice.OrderStatus
+			if err := s.write(ctx, func(ctx context.Context, tx *Tx) (err error) {
+				outcome, err = s.completeOrder(ctx, tx, id)
+				return err
+			}); err != nil {
 				return done, fmt.Errorf("complete order %s: %w", id, err)
 			}
+			s.stats.orderCompleted(outcome) // "" when another replica completed it
 			done++
 		}
 		if len(ids) < 100 {
@@ -272,30 +277,32 @@ func (s *Store) completeOrders(ctx context.Context) (int, error) {
 	}
 }
 
-func (s *Store) completeOrder(ctx context.Context, tx *Tx, id string) error {
+// completeOrder completes one due order and returns its outcome ("" when
+// it was no longer Processing).
+func (s *Store) completeOrder(ctx context.Context, tx *Tx, id string) (chimevoice.OrderStatus, error) {
 	now := ms(tx.now)
 	// Re-check due_at too: the order was found due by a read that another
 	// replica's clock may not share.
 	res, err := tx.exec(ctx, `UPDATE phone_number_orders SET status = 'Completing', updated_at = ? WHERE id = ? AND status = 'Processing' AND due_at <= ?`, now, id, now)
 	if err != nil {
-		return err
+		return "", err
 	}
 	if n, err := res.RowsAffected(); err != nil || n == 0 {
-		return s.wrap(err, "claim order") // another replica has it
+		return "", s.wrap(err, "claim order") // another replica has it
 	}
 	if _, err := tx.exec(ctx, `UPDATE phone_number_order_items SET status = CASE WHEN EXISTS (
 			SELECT 1 FROM phone_numbers p WHERE p.e164 = phone_number_order_items.e164 AND p.order_id = phone_number_order_items.order_id AND p.status = 'AcquireInProgress'
 		) THEN 'Acquired' ELSE 'Failed' END WHERE order_id = ?`, id); err != nil {
-		return err
+		return "", err
 	}
 	if _, err := tx.exec(ctx, `UPDATE phone_numbers SET status = 'Unassigned', updated_at = ? WHERE order_id = ? AND status = 'AcquireInProgress'`, now, id); err != nil {
-		return err
+		return "", err
 	}
 	var total, acquired int
 	if err := tx.queryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN status = 'Acquired' THEN 1 ELSE 0 END), 0) FROM phone_number_order_items WHERE order_id = ?`, id).Scan(&total, &acquired); err != nil {
-		return s.wrap(err, "count order items")
+		return "", s.wrap(err, "count order items")
 	}
 	status := chimevoice.OrderOutcome(total, acquired)
 	_, err = tx.exec(ctx, `UPDATE phone_number_orders SET status = ? WHERE id = ?`, string(status), id)
-	return err
+	return status, err
 }

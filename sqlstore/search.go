@@ -24,9 +24,6 @@ const maxChunk = 1000
 // Deletion queue.
 func (s *Store) SearchAvailablePhoneNumbers(ctx context.Context, c chimevoice.Caller, r chimevoice.SearchRequest) ([]string, string, error) {
 	q := pool.Query{Country: r.Country, AreaCode: r.AreaCode, City: r.City, State: r.State, TollFreePrefix: r.TollFreePrefix, PhoneNumberType: r.PhoneNumberType}
-	if err := q.Check(); err != nil {
-		return nil, "", err
-	}
 	if r.Limit <= 0 {
 		r.Limit = 100
 	}
@@ -36,7 +33,14 @@ func (s *Store) SearchAvailablePhoneNumbers(ctx context.Context, c chimevoice.Ca
 		return nil, "", err
 	}
 	if imported {
+		// The carrier's file, not libphonenumber, says which areas exist.
+		if err := q.CheckShape(); err != nil {
+			return nil, "", err
+		}
 		return s.searchImported(ctx, q, r)
+	}
+	if err := q.Check(); err != nil {
+		return nil, "", err
 	}
 	var cursor uint64
 	if r.NextToken != "" {
@@ -144,8 +148,8 @@ func (s *Store) searchImported(ctx context.Context, q pool.Query, r chimevoice.S
 		args = append(args, prefix, prefix+":")
 	}
 	if q.State != "" {
-		sqlq += ` AND UPPER(p.state) = UPPER(?)`
-		args = append(args, q.State)
+		sqlq += ` AND p.state = ?` // US states are stored upper case
+		args = append(args, strings.ToUpper(q.State))
 	}
 	if q.City != "" {
 		sqlq += ` AND UPPER(p.city) = UPPER(?)`
@@ -223,7 +227,7 @@ func (s *Store) SupportedCountries(ctx context.Context, c chimevoice.Caller, pt 
 		if err := rows.Scan(&country, &typ); err != nil {
 			return nil, s.wrap(err, "scan pool countries")
 		}
-		if !pool.Supported(string(pt), pool.Info{Country: country, Type: typ}) {
+		if !supportedIn(pt, pool.Info{Country: country, Type: typ}, true) {
 			continue
 		}
 		if len(out) == 0 || out[len(out)-1].Code != country {

@@ -20,6 +20,7 @@ import (
 	"github.com/chimevoice/chimevoice"
 	"github.com/chimevoice/chimevoice/console"
 	"github.com/chimevoice/chimevoice/httpapi"
+	"github.com/chimevoice/chimevoice/metrics"
 	"github.com/chimevoice/chimevoice/model"
 	"github.com/chimevoice/chimevoice/pool"
 	"github.com/chimevoice/chimevoice/postgres"
@@ -47,6 +48,8 @@ Usage:
   chimevoice migrate [--data FILE | --database-url URL]
                                apply the database migrations, then exit
   chimevoice version           print the version
+  chimevoice pool ...          import or clear a carrier's number pool ("chimevoice pool help")
+  chimevoice state ...         export, import or reset the whole state ("chimevoice state help")
 
 Run "chimevoice serve -h" for the flags.
 `
@@ -64,6 +67,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "version":
 		fmt.Fprintln(stdout, "chimevoice", chimevoice.Version)
 		return nil
+	case "pool":
+		return poolCommand(ctx, args, stdout, stderr)
+	case "state":
+		return stateCommand(ctx, args, stdout, stderr)
 	case "bench":
 		return benchCmd(ctx, args, stdout, stderr)
 	case "help", "-h", "--help":
@@ -182,6 +189,12 @@ func (m *Main) Run(ctx context.Context) error {
 		ln.Close()
 		return err
 	}
+	if m.Config.NumberPool != "" {
+		if err := m.importNumberPool(ctx, st); err != nil {
+			ln.Close()
+			return errors.Join(err, closer.Close())
+		}
+	}
 	m.store, m.closer, m.ln = st, closer, ln
 	handler := httpapi.New(api, httpapi.Services{Numbers: st, Orders: st, Admin: st, VoiceConnectors: st, SipMedia: st, Tags: st, Accounts: st, Settings: st}, httpapi.Options{
 		Verifier:       sigv4.NewVerifier(creds, m.RealClock),
@@ -190,6 +203,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Logger:         m.Logger,
 		RequestTimeout: m.Config.RequestTimeout,
 	})
+	handler.EnableOps(httpapi.Ops{Metrics: metrics.New(st, m.Logger), State: st})
 	cons := console.New(console.Services{Numbers: st, Orders: st, Admin: st, VoiceConnectors: st}, console.Options{
 		Credentials: creds,
 		AdminToken:  m.Config.AdminToken,

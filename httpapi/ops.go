@@ -1,0 +1,136 @@
+package httpapi
+
+import (
+	"bytes"
+	"net/http"
+	"strconv"
+
+	"github.com/chimevoice/chimevoice"
+	"github.com/chimevoice/chimevoice/metrics"
+)
+
+// MetricsPath is where Prometheus scrapes. It is guarded like the admin
+// API (loopback, or the admin token as a bearer token): the figures tell
+// nothing secret, but an operator who exposes the API should not expose
+// more than that by accident.
+const MetricsPath = "/metrics"
+
+// MaxStateBytes is the largest snapshot POST /_chimevoice/state accepts.
+const MaxStateBytes = 256 << 20
+
+// Ops are the operator features served beside the API.
+type Ops struct {
+	// Metrics, when set, counts every API request and is served at MetricsPath.
+	Metrics *metrics.Metrics
+	// State, when set, serves /_chimevoice/state and /_chimevoice/reset.
+	State chimevoice.StateService
+}
+
+// EnableOps turns the operator features on. Call it before serving.
+func (s *Server) EnableOps(o Ops) { s.ops = o }
+
+// registerOps adds the operator endpoints to the admin API.
+func (s *Server) registerOps(mux *http.ServeMux) {
+	mux.HandleFunc("GET /_chimevoice/state", s.getState)
+	mux.HandleFunc("POST /_chimevoice/state", s.postState)
+	mux.HandleFunc("POST /_chimevoice/reset", s.postReset)
+	mux.HandleFunc("GET /_chimevoice/faults", s.getFaults)
+	mux.HandleFunc("POST /_chimevoice/faults", s.postFaults)
+	mux.HandleFunc("DELETE /_chimevoice/faults", s.deleteFaults)
+}
+
+// serveMetrics serves MetricsPath.
+func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) {
+	switch {
+	case !s.adminAllowed(r):
+		writeError(r.Context(), w, s.log, chimevoice.Errorf(chimevoice.CodeForbidden, "%s answers loopback clients, or requests with Authorization: Bearer <admin token>.", MetricsPath))
+	case s.ops.Metrics == nil:
+		writeError(r.Context(), w, s.log, chimevoice.Errorf(chimevoice.CodeNotFound, "Metrics are not enabled on this server."))
+	case r.Method != http.MethodGet && r.Method != http.MethodHead:
+		w.Header().Set("Allow", "GET, HEAD")
+		writeError(r.Context(), w, s.log, chimevoice.Errorf(chimevoice.CodeBadRequest, "%s answers GET.", MetricsPath))
+	default:
+		s.ops.Metrics.Handler().ServeHTTP(w, r)
+	}
+}
+
+// stateService returns the state service, or writes a 404 when there is none.
+func (s *Server) stateService(w http.ResponseWriter, r *http.Request) chimevoice.StateService {
+	if s.ops.State == nil {
+		writeError(r.Context(), w, s.log, chimevoice.Errorf(chimevoice.CodeNotFound, "State snapshots are not enabled on this server."))
+	}
+	return s.ops.State
+}
+
+func (s *Server) getState(w http.ResponseWriter, r *http.Request) {
+	st := s.stateService(w, r)
+	if st == nil {
+		return
+	}
+	var o chimevoice.ExportOptions
+	if v := r.URL.Query().Get("pool"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			writeError(r.Context(), w, s.log, chimevoice.Errorf(chimevoice.CodeBadRequest, "pool: %q is not true or false.", v))
+			return
+		}
+		o.Pool = b
+	}
+	// Buffered, so that a failure half-way is an error answer, not a
+	// truncated snapshot with status 200.
+	var buf bytes.Buffer
+	if err := st.ExportState(r.Context(), &buf, o); err != nil {
+		writeError(r.Context(), w, s.log, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(http.StatusOK)
+	w.Write(buf.Bytes())
+}
+
+func (s *Server) postState(w http.ResponseWriter, r *http.Request) {
+	st := s.stateService(w, r)
+	if st == nil {
+		return
+	}
+	ctx := r.Context()
+	body, err := readBodyLimit(w, r, MaxStateBytes)
+	if err != nil {
+		writeError(ctx, w, s.log, err)
+		return
+	}
+	counts, err := st.ImportState(ctx, body)
+	if err != nil {
+		writeError(ctx, w, s.log, err)
+		return
+	}
+	s.writeStateChanged(w, r, counts)
+}
+
+func (s *Server) postReset(w http.ResponseWriter, r *http.Request) {
+	st := s.stateService(w, r)
+	if st == nil {
+		return
+	}
+	ctx := r.Context()
+	if err := st.ResetState(ctx); err != nil {
+		writeError(ctx, w, s.log, err)
+		return
+	}
+	s.writeStateChanged(w, r, nil)
+}
+
+// writeStateChanged answers a state import or reset: the rows imported
+// (none for a reset) and the service clock, which both set.
+func (s *Server) writeStateChanged(w http.ResponseWriter, r *http.Request, imported map[string]int) {
+	now, err := s.svc.Admin.Now(r.Context())
+	if err != nil {
+		writeError(r.Context(), w, s.log, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, struct {
+		Imported map[string]int `json:",omitempty"`
+		Now      Time
+	}{imported, Time(now)})
+}
