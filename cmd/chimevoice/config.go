@@ -92,8 +92,24 @@ func (c *Config) ParseMigrate(args []string, lookup func(string) (string, bool),
 }
 
 // parseFlags sets the flags of fs from CHIMEVOICE_<FLAG> environment
-// values, then from args, so that the command line wins.
+// values, then from args, so that the command line wins. It refuses
+// positional arguments.
 func parseFlags(fs *flag.FlagSet, args []string, lookup func(string) (string, bool)) error {
+	if err := setFromEnv(fs, lookup); err != nil {
+		return err
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	return nil
+}
+
+// setFromEnv sets each flag of fs that has a CHIMEVOICE_<FLAG> value
+// (dashes as underscores).
+func setFromEnv(fs *flag.FlagSet, lookup func(string) (string, bool)) error {
 	var envErr error
 	fs.VisitAll(func(f *flag.Flag) {
 		name := "CHIMEVOICE_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
@@ -103,16 +119,7 @@ func parseFlags(fs *flag.FlagSet, args []string, lookup func(string) (string, bo
 			}
 		}
 	})
-	if envErr != nil {
-		return envErr
-	}
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
-	}
-	return nil
+	return envErr
 }
 
 func (c *Config) validate() error {

@@ -58,17 +58,8 @@ func commandFlags(name string, args []string, lookup func(string) (string, bool)
 	if define != nil {
 		define(fs)
 	}
-	var envErr error
-	fs.VisitAll(func(f *flag.Flag) {
-		env := "CHIMEVOICE_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
-		if v, ok := lookup(env); ok && envErr == nil {
-			if err := f.Value.Set(v); err != nil {
-				envErr = fmt.Errorf("%s=%q: %w", env, v, err)
-			}
-		}
-	})
-	if envErr != nil {
-		return cfg, nil, envErr
+	if err := setFromEnv(fs, lookup); err != nil {
+		return cfg, nil, err
 	}
 	if err := fs.Parse(args); err != nil {
 		return cfg, nil, err
