@@ -125,7 +125,10 @@ type Server struct {
 	HTTP   *httptest.Server
 	Voice  *chimesdkvoice.Client // chime-sdk-voice client with the first credential
 	Legacy *chime.Client         // legacy chime client with the first credential
-	opts   Options
+	// Handler is the API handler, for questions such as which operations
+	// it serves.
+	Handler *httpapi.Server
+	opts    Options
 }
 
 var (
@@ -175,7 +178,7 @@ func New(t testing.TB, o Options) *Server {
 	})
 	hs := httptest.NewServer(cons.Wrap(h))
 	t.Cleanup(hs.Close)
-	s := &Server{URL: hs.URL, Clock: clock, Store: st, HTTP: hs, opts: o}
+	s := &Server{URL: hs.URL, Clock: clock, Store: st, HTTP: hs, Handler: h, opts: o}
 	c := o.Credentials[0]
 	s.Voice, s.Legacy = s.Clients(c.AccessKeyID, c.SecretAccessKey)
 	return s
