@@ -29,7 +29,7 @@ CREATE INDEX phone_numbers_by_account ON phone_numbers (account_id, e164);
 -- and a full (account_id, status, e164) index would cost two more index writes
 -- on every delete and restore.
 CREATE INDEX phone_numbers_queue ON phone_numbers (account_id, e164) WHERE status = 'DeleteInProgress';
-CREATE INDEX phone_numbers_deletion_queue ON phone_numbers (deleted_at) WHERE deleted_at IS NOT NULL;
+CREATE INDEX phone_numbers_deletion_queue ON phone_numbers (deleted_at, e164) WHERE deleted_at IS NOT NULL;
 CREATE INDEX phone_numbers_by_order ON phone_numbers (order_id) WHERE status = 'AcquireInProgress';
 CREATE INDEX phone_numbers_calling_name ON phone_numbers (updated_at) WHERE calling_name_status = 'UpdateInProgress';
 

@@ -7,7 +7,6 @@ CREATE TABLE purge_log (
     deleted_at BIGINT NOT NULL,
     purged_at  BIGINT NOT NULL
 );
-CREATE INDEX purge_log_by_number ON purge_log (e164, deleted_at);
 
 -- The clock offset row exists from the start, so that replicas moving the
 -- clock at once lock the same row instead of racing to insert it.
