@@ -3,6 +3,7 @@ package model
 import (
 	"errors"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/chimevoice/chimevoice"
@@ -132,4 +133,37 @@ func FuzzDecode(f *testing.F) {
 			}
 		}
 	})
+}
+
+// BenchmarkDecode decodes and validates the seed request, a batch of 1000
+// IDs, and the query of a list call.
+func BenchmarkDecode(b *testing.B) {
+	api := load(b)
+	del := api.Operation("BatchDeletePhoneNumber")
+	list := api.Operation("ListPhoneNumbers")
+	big := []byte(`{"PhoneNumberIds":[` + strings.Repeat(`"%2B12065550100",`, 999) + `"%2B12065550100"]}`)
+	for _, bc := range []struct {
+		name string
+		run  func() (Input, error)
+	}{
+		{"batch-delete-1", func() (Input, error) { return del.Decode(nil, nil, []byte(`{"PhoneNumberIds":["%2B12065550100"]}`)) }},
+		{"batch-delete-1000", func() (Input, error) { return del.Decode(nil, nil, big) }},
+		{"list-query", func() (Input, error) {
+			return list.Decode(nil, url.Values{"max-results": {"100"}, "status": {"DeleteInProgress"}}, nil)
+		}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				in, err := bc.run()
+				if err != nil {
+					b.Fatal(err)
+				}
+				var dst struct{ PhoneNumberIds []string }
+				if err := Assign(in, &dst); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }

@@ -36,7 +36,6 @@ var dialect = sqlstore.Dialect{
 	// SQLite has one writer; batching concurrent requests' writes into one
 	// commit is what lets throughput pass the one-fsync-per-request ceiling.
 	GroupCommit: true,
-	Clustered:   "WITHOUT ROWID",
 	Prepare:     true,
 	Classify:    classify,
 }

@@ -104,7 +104,7 @@ func (s *Store) migrate(ctx context.Context) error {
 		if err != nil {
 			return s.wrap(err, "migrate: begin")
 		}
-		if _, err := tx.ExecContext(ctx, strings.ReplaceAll(m.sql, "/*CLUSTERED*/", s.d.Clustered)); err != nil {
+		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 			tx.Rollback()
 			return s.wrap(err, "migrate: apply "+m.name)
 		}

@@ -49,11 +49,6 @@ type Dialect struct {
 	// writer anyway; this turns its lock queue into batched commits).
 	GroupCommit bool
 
-	// Clustered replaces the /*CLUSTERED*/ marker of migrations: the
-	// table option that stores a table in primary-key order ("WITHOUT
-	// ROWID" for SQLite; "" where tables are heaps anyway).
-	Clustered string
-
 	// Prepare caches prepared statements in the store (for drivers that do
 	// not cache them themselves).
 	Prepare bool

@@ -1,9 +1,5 @@
 -- The phone-number inventory. One schema for SQLite and PostgreSQL.
 -- Times are milliseconds since the Unix epoch on the service clock.
--- /*CLUSTERED*/ marks tables stored in primary-key order where the database
--- can (SQLite: WITHOUT ROWID; the store rewrites the marker per dialect):
--- batches of numbers, usually near each other in E.164 order, then touch a
--- few pages instead of one page per number.
 
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
@@ -26,7 +22,7 @@ CREATE TABLE phone_numbers (
     updated_at          BIGINT NOT NULL,
     deleted_at          BIGINT,
     CHECK ((status = 'DeleteInProgress') = (deleted_at IS NOT NULL))
-) /*CLUSTERED*/;
+);
 CREATE INDEX phone_numbers_by_account ON phone_numbers (account_id, e164);
 -- The Deletion queue of an account, for ListPhoneNumbers Status=DeleteInProgress.
 -- Other statuses are dense enough to filter while walking phone_numbers_by_account,
@@ -44,7 +40,7 @@ CREATE TABLE phone_number_associations (
     value         TEXT NOT NULL,
     associated_at BIGINT NOT NULL,
     PRIMARY KEY (e164, name)
-) /*CLUSTERED*/;
+);
 CREATE INDEX phone_number_associations_by_value ON phone_number_associations (account_id, name, value, e164);
 
 CREATE TABLE phone_number_orders (
@@ -67,7 +63,7 @@ CREATE TABLE phone_number_order_items (
     e164     TEXT NOT NULL,
     status   TEXT NOT NULL,
     PRIMARY KEY (order_id, position)
-) /*CLUSTERED*/;
+);
 
 CREATE TABLE phone_number_settings (
     account_id   TEXT PRIMARY KEY,
@@ -82,5 +78,5 @@ CREATE TABLE pool_numbers (
     number_type TEXT NOT NULL,
     city        TEXT NOT NULL DEFAULT '',
     state       TEXT NOT NULL DEFAULT ''
-) /*CLUSTERED*/;
+);
 CREATE INDEX pool_numbers_by_area ON pool_numbers (country, number_type, e164);
