@@ -160,7 +160,7 @@ func validate(v any, s *Shape, path string) (any, error) {
 		if len(s.Enum) > 0 && !contains(s.Enum, str) {
 			return nil, badRequest("%s: %s is not one of %s.", path, show(str, s), strings.Join(s.Enum, ", "))
 		}
-		if s.Pattern != nil && !s.Pattern.MatchString(str) {
+		if s.Pattern != nil && !s.matches(str) {
 			return nil, badRequest("%s: %s does not match the pattern %s.", path, show(str, s), s.Pattern.String())
 		}
 		return str, nil
@@ -240,8 +240,12 @@ func validate(v any, s *Shape, path string) (any, error) {
 			if item == nil {
 				return nil, badRequest("%s[%d]: null is not allowed in a list.", path, i)
 			}
-			val, err := validate(item, s.Elem, fmt.Sprintf("%s[%d]", path, i))
+			// The item's path is spelled out only for the message of a
+			// refusal: formatting it for each of 1000 valid items was a
+			// fifth of decoding a batch.
+			val, err := validate(item, s.Elem, "")
 			if err != nil {
+				_, err = validate(item, s.Elem, fmt.Sprintf("%s[%d]", path, i))
 				return nil, err
 			}
 			out[i] = val
