@@ -194,9 +194,6 @@ func (s *Store) Close() error {
 	return err
 }
 
-// Config returns the store's configuration.
-func (s *Store) Config() Config { return s.cfg }
-
 // rebind rewrites '?' placeholders for the dialect.
 func (s *Store) rebind(q string) string {
 	if s.d.Placeholder == nil {
