@@ -1,0 +1,325 @@
+package chimevoice
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"time"
+)
+
+// CallStatus is where a call (a PSTN audio transaction) is in its life.
+type CallStatus string
+
+// Call statuses. A call is InProgress from the moment it is placed until
+// every leg is disconnected; it is then Completed, or Failed when it ended
+// because something went wrong (nothing routed it, its handler could not be
+// invoked, the callee of an outbound call did not answer).
+const (
+	CallInProgress CallStatus = "InProgress"
+	CallCompleted  CallStatus = "Completed"
+	CallFailed     CallStatus = "Failed"
+)
+
+// ParticipantTag names a leg of a call, as the PSTN audio events do.
+type ParticipantTag string
+
+// Participant tags.
+const (
+	LegA ParticipantTag = "LEG-A"
+	LegB ParticipantTag = "LEG-B"
+)
+
+// CallDirection is the direction of a leg: Inbound is a call made to the
+// PSTN audio service, Outbound one made by it.
+type CallDirection string
+
+// Call directions.
+const (
+	Inbound  CallDirection = "Inbound"
+	Outbound CallDirection = "Outbound"
+)
+
+// ParticipantStatus is whether a leg is on the call.
+type ParticipantStatus string
+
+// Participant statuses.
+const (
+	ParticipantConnected    ParticipantStatus = "Connected"
+	ParticipantDisconnected ParticipantStatus = "Disconnected"
+)
+
+// Participant is one leg of a call.
+type Participant struct {
+	CallID    string
+	Tag       ParticipantTag
+	To        string
+	From      string
+	Direction CallDirection
+	StartTime time.Time
+	Status    ParticipantStatus
+}
+
+// TranscriptKind says what a transcript entry records.
+type TranscriptKind string
+
+// Transcript entry kinds.
+const (
+	// TranscriptEventSent is an invocation event sent to the handler (Body
+	// is the event JSON exactly as sent).
+	TranscriptEventSent TranscriptKind = "EventSent"
+	// TranscriptResponseReceived is the handler's answer (Body is the
+	// response body as received, or a JSON string holding it when it was
+	// not JSON).
+	TranscriptResponseReceived TranscriptKind = "ResponseReceived"
+	// TranscriptNote is what chimevoice did or saw that the handler was not
+	// told in an event: routing, an invocation failure, an action's start,
+	// the caller pressing digits (Body is a JSON string).
+	TranscriptNote TranscriptKind = "Note"
+)
+
+// TranscriptEntry is one line of a call's record, on the service clock.
+type TranscriptEntry struct {
+	Seq  int // 1, 2, ... in the order things happened
+	At   time.Time
+	Kind TranscriptKind
+	Body json.RawMessage
+}
+
+// CalleeBehavior is what the party the PSTN audio service dials does: the
+// callee of an outbound call (CreateSipMediaApplicationCall) or of a
+// CallAndBridge action.
+type CalleeBehavior string
+
+// Callee behaviors.
+const (
+	CalleeAnswers  CalleeBehavior = "Answer"
+	CalleeBusy     CalleeBehavior = "Busy"
+	CalleeNoAnswer CalleeBehavior = "NoAnswer"
+)
+
+// Script defaults and bounds.
+const (
+	// DefaultRingTime is how long a dialed callee rings before answering.
+	DefaultRingTime = 2 * time.Second
+	// MaxScriptDigits bounds CallScript.Digits.
+	MaxScriptDigits = 256
+	// MaxScriptDuration bounds the durations of a script.
+	MaxScriptDuration = 24 * time.Hour
+)
+
+// CallScript is what the simulated people on a call do, since no person is
+// there: the digits the caller presses when asked, when they hang up, and
+// how a callee that the service dials answers.
+type CallScript struct {
+	// Digits are pressed, in order, whenever an action collects digits
+	// (PlayAudioAndGetDigits, SpeakAndGetDigits, ReceiveDigits): each
+	// collecting action takes digits up to and including a terminator, or
+	// up to its maximum. "" presses nothing.
+	Digits string
+	// HangupAfter is when the caller hangs up, measured from the start of
+	// the call; 0 means the caller stays on the line until the application
+	// hangs up.
+	HangupAfter time.Duration
+	// Callee is what a dialed callee does ("" is Answer).
+	Callee CalleeBehavior
+	// RingTime is how long a dialed callee rings before answering (0 is
+	// DefaultRingTime). It does not apply to Busy.
+	RingTime time.Duration
+}
+
+// Validate checks the script; errors name the field.
+func (s CallScript) Validate() error {
+	if len(s.Digits) > MaxScriptDigits {
+		return Errorf(CodeBadRequest, "Digits: at most %d digits, got %d.", MaxScriptDigits, len(s.Digits))
+	}
+	for i, r := range s.Digits {
+		if !strings.ContainsRune("0123456789*#ABCD", r) {
+			return Errorf(CodeBadRequest, "Digits: character %d (%q) is not a DTMF digit (0-9, *, #, A-D).", i, r)
+		}
+	}
+	if s.HangupAfter < 0 || s.HangupAfter > MaxScriptDuration {
+		return Errorf(CodeBadRequest, "HangupAfter: must be between 0 and %s.", MaxScriptDuration)
+	}
+	if s.RingTime < 0 || s.RingTime > MaxScriptDuration {
+		return Errorf(CodeBadRequest, "RingTime: must be between 0 and %s.", MaxScriptDuration)
+	}
+	switch s.Callee {
+	case "", CalleeAnswers, CalleeBusy, CalleeNoAnswer:
+	default:
+		return Errorf(CodeBadRequest, "Callee: %q is not one of Answer, Busy, NoAnswer.", s.Callee)
+	}
+	return nil
+}
+
+// Call is one PSTN audio transaction: the legs, what the application did,
+// and the transcript of every event sent and response received.
+type Call struct {
+	TransactionID         string
+	AccountID             string
+	Region                string
+	SipMediaApplicationID string
+	SipRuleID             string // "" for outbound calls
+	Participants          []Participant
+	Status                CallStatus
+	// EndReason says why a call ended ("" while in progress), e.g.
+	// "Hangup by LEG-A (SipResponseCode 0)".
+	EndReason string
+	Script    CallScript
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	EndedAt   time.Time // zero while in progress
+	// DueAt is when the call's next timer fires on the service clock (zero
+	// when none is set: the call waits for the handler or an update).
+	DueAt time.Time
+	// State is the engine's state of the call (its pending actions, the
+	// event sequence, digits and timers) as an opaque JSON document that
+	// the store keeps and gives back unchanged.
+	State json.RawMessage
+	// Version counts the stored changes of the call (1 when created); a
+	// store refuses to save over a version it no longer holds.
+	Version int
+	// Transcript is ordered by Seq. GetCall fills it; ListCalls leaves it nil.
+	Transcript []TranscriptEntry
+}
+
+// Leg returns the participant with the tag, or nil.
+func (c *Call) Leg(tag ParticipantTag) *Participant {
+	for i := range c.Participants {
+		if c.Participants[i].Tag == tag {
+			return &c.Participants[i]
+		}
+	}
+	return nil
+}
+
+// MaxCallArguments bounds the ArgumentsMap, SipHeaders and Arguments maps of
+// Create/UpdateSipMediaApplicationCall (the models' max of 20 entries).
+const MaxCallArguments = 20
+
+// InboundCallRequest dials one of the inventory's numbers from outside, as
+// a PSTN caller would (the admin API's POST /_chimevoice/calls).
+type InboundCallRequest struct {
+	From string // E.164, the caller
+	To   string // E.164 number routed by a ToPhoneNumber SIP rule, or ...
+	// RequestURIHost, when set, routes the call as it arrives on a Voice
+	// Connector: by the SIP rule whose RequestUriHostname trigger is this
+	// host instead of by To.
+	RequestURIHost string
+	Script         CallScript
+}
+
+// Validate checks the request; errors name the field.
+func (r *InboundCallRequest) Validate() error {
+	if err := checkE164("From", r.From); err != nil {
+		return err
+	}
+	if err := checkE164("To", r.To); err != nil {
+		return err
+	}
+	if len(r.RequestURIHost) > 253 {
+		return Errorf(CodeBadRequest, "RequestUriHost: at most 253 characters.")
+	}
+	return r.Script.Validate()
+}
+
+// CreateCallRequest is a CreateSipMediaApplicationCall request.
+type CreateCallRequest struct {
+	SipMediaApplicationID string
+	FromPhoneNumber       string
+	ToPhoneNumber         string
+	SipHeaders            map[string]string
+	ArgumentsMap          map[string]string
+	// Script is what the callee does (chimevoice's addition; the admin API
+	// sets the default).
+	Script CallScript
+}
+
+// Validate checks the request against the model; errors name the field.
+func (r *CreateCallRequest) Validate() error {
+	if r.SipMediaApplicationID == "" {
+		return Errorf(CodeBadRequest, "SipMediaApplicationId: must not be empty.")
+	}
+	if err := checkE164("FromPhoneNumber", r.FromPhoneNumber); err != nil {
+		return err
+	}
+	if err := checkE164("ToPhoneNumber", r.ToPhoneNumber); err != nil {
+		return err
+	}
+	if err := checkCallMap("SipHeaders", r.SipHeaders); err != nil {
+		return err
+	}
+	if err := checkCallMap("ArgumentsMap", r.ArgumentsMap); err != nil {
+		return err
+	}
+	return r.Script.Validate()
+}
+
+// UpdateCallRequest is an UpdateSipMediaApplicationCall request.
+type UpdateCallRequest struct {
+	SipMediaApplicationID string
+	TransactionID         string
+	Arguments             map[string]string
+}
+
+// Validate checks the request against the model; errors name the field.
+func (r *UpdateCallRequest) Validate() error {
+	if r.SipMediaApplicationID == "" {
+		return Errorf(CodeBadRequest, "SipMediaApplicationId: must not be empty.")
+	}
+	if r.TransactionID == "" {
+		return Errorf(CodeBadRequest, "TransactionId: must not be empty.")
+	}
+	if r.Arguments == nil {
+		return Errorf(CodeBadRequest, "Arguments: is required.")
+	}
+	return checkCallMap("Arguments", r.Arguments)
+}
+
+func checkE164(field, v string) error {
+	e, ok := ParseID(v)
+	if v == "" || !ok || e != v {
+		return Errorf(CodeBadRequest, "%s: %q is not an E.164 phone number (+ and 2 to 15 digits).", field, v)
+	}
+	return nil
+}
+
+func checkCallMap(field string, m map[string]string) error {
+	if len(m) > MaxCallArguments {
+		return Errorf(CodeBadRequest, "%s: at most %d entries, got %d.", field, MaxCallArguments, len(m))
+	}
+	for k := range m {
+		if k == "" {
+			return Errorf(CodeBadRequest, "%s: keys must not be empty.", field)
+		}
+	}
+	return nil
+}
+
+// CallFilter selects calls for ListCalls. Zero fields do not filter.
+type CallFilter struct {
+	AccountID string
+	Status    CallStatus
+	Limit     int    // 1..100; 0 is 100
+	After     string // keyset cursor: the NextToken of the previous page
+}
+
+// CallService places and runs calls through the PSTN audio service. Errors
+// are *Error values.
+type CallService interface {
+	// PlaceInboundCall dials a number from outside and runs the call until
+	// it waits for the service clock. A call that nothing routes is
+	// recorded as Failed and returned with NotFound.
+	PlaceInboundCall(ctx context.Context, r InboundCallRequest) (*Call, error)
+	// CreateSipMediaApplicationCall places an outbound call for the
+	// caller's account from one of its SipMediaApplicationDialIn numbers.
+	CreateSipMediaApplicationCall(ctx context.Context, c Caller, r CreateCallRequest) (*Call, error)
+	// UpdateSipMediaApplicationCall sends CALL_UPDATE_REQUESTED to the
+	// handler of an in-progress call; NotFound for an unknown or ended call.
+	UpdateSipMediaApplicationCall(ctx context.Context, c Caller, r UpdateCallRequest) (*Call, error)
+	// GetCall returns a call with its transcript, or NotFound.
+	GetCall(ctx context.Context, transactionID string) (*Call, error)
+	// ListCalls returns a page of calls, newest first, and the next page's token.
+	ListCalls(ctx context.Context, f CallFilter) ([]*Call, string, error)
+	// RunDue advances every call whose next timer is due on the service clock.
+	RunDue(ctx context.Context) error
+}
