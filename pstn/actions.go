@@ -99,6 +99,28 @@ type running struct {
 	Bridge *chimevoice.Participant `json:"bridge,omitempty"`
 	// Listen arms ReceiveDigits at Until.
 	Listen bool `json:"listen,omitempty"`
+	// Notes are transcript notes of things the action foresaw (the
+	// caller's key presses), written once their time has come.
+	Notes []timedNote `json:"notes,omitempty"`
+}
+
+type timedNote struct {
+	At   time.Time `json:"at"`
+	Text string    `json:"text"`
+}
+
+func (a *running) later(t time.Time, format string, args ...any) {
+	a.Notes = append(a.Notes, timedNote{At: t, Text: fmt.Sprintf(format, args...)})
+}
+
+// flushNotes writes the action's notes due by t.
+func (r *run) flushNotes(a *running, t time.Time) {
+	for _, n := range a.Notes {
+		if !n.At.After(t) {
+			r.add(n.At, chimevoice.TranscriptNote, jsonString(n.Text))
+		}
+	}
+	a.Notes = nil
 }
 
 func (a *running) fail(typ, format string, args ...any) *running {
@@ -369,7 +391,7 @@ func (r *run) beginGetDigits(a *running, p params, t time.Time) *running {
 		chunk := r.takeDigits(terms, maxD)
 		if chunk == "" {
 			t = t.Add(time.Duration(repeatDur) * time.Millisecond)
-			r.note(t, "%s attempt %d of %d: no digits pressed", a.Type, attempt, repeat)
+			a.later(t, "%s attempt %d of %d: no digits pressed", a.Type, attempt, repeat)
 		} else {
 			t = t.Add(time.Duration(len(chunk)) * DigitInterval)
 			got := chunk
@@ -379,12 +401,12 @@ func (r *run) beginGetDigits(a *running, p params, t time.Time) *running {
 				t = t.Add(time.Duration(between) * time.Millisecond)
 			}
 			if len(got) >= minD && (re == nil || re.MatchString(got)) {
-				r.note(t, "%s attempt %d of %d: the caller pressed %q", a.Type, attempt, repeat, chunk)
+				a.later(t, "%s attempt %d of %d: the caller pressed %q", a.Type, attempt, repeat, chunk)
 				a.Until = t
 				a.Data = map[string]any{"ReceivedDigits": got}
 				return a
 			}
-			r.note(t, "%s attempt %d of %d: the caller pressed %q, which does not match", a.Type, attempt, repeat, chunk)
+			a.later(t, "%s attempt %d of %d: the caller pressed %q, which does not match", a.Type, attempt, repeat, chunk)
 		}
 		if attempt < repeat {
 			t = t.Add(failPrompt)

@@ -206,6 +206,7 @@ func (r *run) respond(t time.Time, body []byte, mode int) {
 	}
 	if cur := r.st.Current; mode == respondUpdate && cur != nil && interruptible[cur.Type] {
 		r.st.Current = nil
+		r.flushNotes(cur, t)
 		r.note(t, "%s on %s interrupted by the update", cur.Type, cur.Leg)
 		if body, ok := r.invoke(t, evActionInterrupted, cur.actionData(false)); ok {
 			r.respond(t, body, respondIgnore)
@@ -244,6 +245,7 @@ func (r *run) startNext(t time.Time) {
 func (r *run) finish(t time.Time) {
 	a := r.st.Current
 	r.st.Current = nil
+	r.flushNotes(a, t)
 	if a.ErrType != "" {
 		r.st.Pending = nil
 		r.note(t, "%s failed: %s: %s", a.Type, a.ErrType, a.ErrMsg)
@@ -406,6 +408,7 @@ func (r *run) callerHangup(t time.Time) {
 	r.st.HungUp = true
 	if cur := r.st.Current; cur != nil && (cur.Leg == string(chimevoice.LegA) || r.c.Leg(chimevoice.LegB) == nil) {
 		r.st.Current = nil
+		r.flushNotes(cur, t)
 		r.note(t, "%s on %s stopped: the caller hung up", cur.Type, cur.Leg)
 	}
 	r.hangupLeg(t, chimevoice.LegA, map[string]any{"SipResponseCode": json.Number("0")}, "the caller")
