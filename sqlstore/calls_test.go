@@ -1,0 +1,201 @@
+package sqlstore_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/chimevoice/chimevoice"
+	"github.com/chimevoice/chimevoice/chimevoicetest"
+	"github.com/chimevoice/chimevoice/lambdainvoke"
+	"github.com/chimevoice/chimevoice/lambdainvoke/lambdatest"
+	"github.com/chimevoice/chimevoice/pstn"
+	"github.com/chimevoice/chimevoice/sqlstore"
+)
+
+var _ pstn.Store = (*sqlstore.Store)(nil)
+
+func testCall(id string, at time.Time, account string) *chimevoice.Call {
+	return &chimevoice.Call{
+		TransactionID: id, AccountID: account, Region: "us-east-1", SipMediaApplicationID: "sma-1", SipRuleID: "rule-1",
+		Status: chimevoice.CallInProgress, Script: chimevoice.CallScript{Digits: "12#", HangupAfter: 20 * time.Second},
+		CreatedAt: at, UpdatedAt: at, DueAt: at.Add(1500 * time.Millisecond), State: json.RawMessage(`{"seq":1}`), Version: 1,
+		Participants: []chimevoice.Participant{{CallID: id + "-a", Tag: chimevoice.LegA, To: "+12065550100", From: "+15105550101",
+			Direction: chimevoice.Inbound, StartTime: at, Status: chimevoice.ParticipantConnected}},
+	}
+}
+
+func entry(seq int, at time.Time, kind chimevoice.TranscriptKind, body string) chimevoice.TranscriptEntry {
+	return chimevoice.TranscriptEntry{Seq: seq, At: at, Kind: kind, Body: json.RawMessage(body)}
+}
+
+// TestCallStore checks pstn.Store on every backend: round trips, versions,
+// transcript order, paging and due timers.
+func TestCallStore(t *testing.T) {
+	chimevoicetest.Each(t, func(t *testing.T, b chimevoicetest.Backend) {
+		ctx := context.Background()
+		st := b.Open(t, sqlstore.Config{Clock: chimevoicetest.NewClock(chimevoicetest.Epoch)})
+		t0 := chimevoicetest.Epoch
+		c := testCall("tx-1", t0, "111111111111")
+		e1 := []chimevoice.TranscriptEntry{entry(1, t0, chimevoice.TranscriptNote, `"placed"`), entry(2, t0, chimevoice.TranscriptEventSent, `{"Sequence":1}`)}
+		chimevoicetest.Must(t, st.CreateCall(ctx, c, e1), "create")
+		if err := st.CreateCall(ctx, c, nil); chimevoice.ErrorCode(err) != chimevoice.CodeConflict {
+			t.Fatalf("second create: %v, want Conflict", err)
+		}
+		got, err := st.GetCall(ctx, "tx-1")
+		chimevoicetest.Must(t, err, "get")
+		c.Transcript = e1
+		if a, b := mustJSON(t, got), mustJSON(t, c); a != b {
+			t.Fatalf("round trip:\n got %s\nwant %s", a, b)
+		}
+
+		// Save: version 2 over 1; a stale save is Conflict and changes nothing.
+		c.Version, c.Status, c.EndReason, c.EndedAt, c.DueAt = 2, chimevoice.CallCompleted, "done", t0.Add(time.Minute), time.Time{}
+		c.Participants[0].Status = chimevoice.ParticipantDisconnected
+		e2 := []chimevoice.TranscriptEntry{entry(3, t0.Add(time.Minute), chimevoice.TranscriptResponseReceived, `{"Actions":[]}`)}
+		chimevoicetest.Must(t, st.SaveCall(ctx, c, e2), "save")
+		stale := *c
+		if err := st.SaveCall(ctx, &stale, []chimevoice.TranscriptEntry{entry(4, t0, chimevoice.TranscriptNote, `"x"`)}); chimevoice.ErrorCode(err) != chimevoice.CodeConflict {
+			t.Fatalf("stale save: %v, want Conflict", err)
+		}
+		unknown := testCall("tx-none", t0, "111111111111")
+		unknown.Version = 2
+		if err := st.SaveCall(ctx, unknown, nil); chimevoice.ErrorCode(err) != chimevoice.CodeNotFound {
+			t.Fatalf("save unknown: %v, want NotFound", err)
+		}
+		got, err = st.GetCall(ctx, "tx-1")
+		chimevoicetest.Must(t, err, "get")
+		c.Transcript = append(slices.Clone(e1), e2...)
+		if a, b := mustJSON(t, got), mustJSON(t, c); a != b {
+			t.Fatalf("after save:\n got %s\nwant %s", a, b)
+		}
+		if _, err := st.GetCall(ctx, "tx-none"); chimevoice.ErrorCode(err) != chimevoice.CodeNotFound {
+			t.Fatalf("get unknown: %v", err)
+		}
+
+		// Lists: newest first, by pages, filtered.
+		for i := 2; i <= 5; i++ {
+			acct := "111111111111"
+			if i%2 == 1 {
+				acct = "222222222222"
+			}
+			chimevoicetest.Must(t, st.CreateCall(ctx, testCall(fmt.Sprintf("tx-%d", i), t0.Add(time.Duration(i)*time.Second), acct), nil), "create")
+		}
+		var ids []string
+		tok := ""
+		for {
+			page, next, err := st.ListCalls(ctx, chimevoice.CallFilter{Limit: 2, After: tok})
+			chimevoicetest.Must(t, err, "list")
+			for _, c := range page {
+				if c.Transcript != nil {
+					t.Fatal("list returned a transcript")
+				}
+				ids = append(ids, c.TransactionID)
+			}
+			if tok = next; tok == "" {
+				break
+			}
+		}
+		if want := []string{"tx-5", "tx-4", "tx-3", "tx-2", "tx-1"}; !slices.Equal(ids, want) {
+			t.Fatalf("pages: %v, want %v", ids, want)
+		}
+		page, _, err := st.ListCalls(ctx, chimevoice.CallFilter{AccountID: "111111111111", Status: chimevoice.CallInProgress})
+		chimevoicetest.Must(t, err, "list filtered")
+		if len(page) != 2 || page[0].TransactionID != "tx-4" || page[1].TransactionID != "tx-2" {
+			t.Fatalf("filtered: %v", page)
+		}
+		if _, _, err := st.ListCalls(ctx, chimevoice.CallFilter{After: "garbage"}); chimevoice.ErrorCode(err) != chimevoice.CodeBadRequest {
+			t.Fatalf("bad token: %v", err)
+		}
+
+		// Due: in-progress calls whose timer is not after now, earliest first.
+		due, err := st.DueCalls(ctx, t0.Add(4500*time.Millisecond), 10)
+		chimevoicetest.Must(t, err, "due")
+		if want := []string{"tx-2", "tx-3"}; !slices.Equal(due, want) {
+			t.Fatalf("due: %v, want %v", due, want)
+		}
+	})
+}
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// storeRouter routes one number to one application (the server's Router
+// over the store is the lead's to wire).
+type storeRouter struct{ route pstn.Route }
+
+func (r storeRouter) RouteInbound(ctx context.Context, to, host string) (pstn.Route, error) {
+	if to != "+12065550100" {
+		return pstn.Route{}, chimevoice.Errorf(chimevoice.CodeNotFound, "No SIP rule routes calls to %s.", to)
+	}
+	return r.route, nil
+}
+
+func (r storeRouter) SipMediaApplication(ctx context.Context, c chimevoice.Caller, id string) (pstn.Route, error) {
+	return r.route, nil
+}
+
+func (r storeRouter) CheckFromNumber(ctx context.Context, c chimevoice.Caller, e164 string) error { return nil }
+
+// TestCallsOnStore runs the example handler behind a real Lambda Invoke API
+// with calls kept in the store, on every backend, moving the store's
+// service clock.
+func TestCallsOnStore(t *testing.T) {
+	lambda := lambdatest.Start(t, lambdatest.RepoFile("examples/calls/handler.py"))
+	chimevoicetest.Each(t, func(t *testing.T, b chimevoicetest.Backend) {
+		ctx := context.Background()
+		st := b.Open(t, sqlstore.Config{Clock: chimevoicetest.NewClock(chimevoicetest.Epoch)})
+		inv, err := lambdainvoke.New(lambdainvoke.Config{Endpoint: lambda.URL})
+		chimevoicetest.Must(t, err, "invoker")
+		serviceClock := chimevoice.ClockFunc(func() time.Time {
+			now, err := st.Now(ctx)
+			if err != nil {
+				t.Errorf("service clock: %v", err)
+			}
+			return now
+		})
+		eng := pstn.New(storeRouter{pstn.Route{AccountID: "111111111111", Region: "us-east-1", SipRuleID: "rule-1",
+			SipMediaApplicationID: "sma-1", Function: "example-handler"}}, st, inv, serviceClock, pstn.Options{})
+		c, err := eng.PlaceInboundCall(ctx, chimevoice.InboundCallRequest{From: "+15105550101", To: "+12065550100", Script: chimevoice.CallScript{Digits: "2"}})
+		chimevoicetest.Must(t, err, "place call")
+		due, err := st.DueCalls(ctx, c.DueAt, 10)
+		chimevoicetest.Must(t, err, "due")
+		if !slices.Equal(due, []string{c.TransactionID}) {
+			t.Fatalf("due %v", due)
+		}
+		_, err = st.AdvanceClock(ctx, time.Minute)
+		chimevoicetest.Must(t, err, "advance")
+		chimevoicetest.Must(t, eng.RunDue(ctx), "run due")
+		got, err := eng.GetCall(ctx, c.TransactionID)
+		chimevoicetest.Must(t, err, "get")
+		if got.Status != chimevoice.CallCompleted || got.EndedAt.IsZero() || !got.DueAt.IsZero() {
+			t.Fatalf("call: %s %q ended %s due %s", got.Status, got.EndReason, got.EndedAt, got.DueAt)
+		}
+		var events []string
+		for i, e := range got.Transcript {
+			if e.Seq != i+1 || (i > 0 && e.At.Before(got.Transcript[i-1].At)) {
+				t.Fatalf("transcript out of order at %d: %+v", i, e)
+			}
+			if e.Kind == chimevoice.TranscriptEventSent {
+				var ev struct {
+					InvocationEventType string
+					Sequence            int
+				}
+				chimevoicetest.Must(t, json.Unmarshal(e.Body, &ev), "event")
+				events = append(events, fmt.Sprint(ev.Sequence, " ", ev.InvocationEventType))
+			}
+		}
+		if want := []string{"1 NEW_INBOUND_CALL", "2 ACTION_SUCCESSFUL", "3 HANGUP"}; !slices.Equal(events, want) {
+			t.Fatalf("events %v, want %v", events, want)
+		}
+	})
+}
