@@ -144,7 +144,9 @@ func (r storeRouter) SipMediaApplication(ctx context.Context, c chimevoice.Calle
 	return r.route, nil
 }
 
-func (r storeRouter) CheckFromNumber(ctx context.Context, c chimevoice.Caller, e164 string) error { return nil }
+func (r storeRouter) CheckFromNumber(ctx context.Context, c chimevoice.Caller, e164 string) error {
+	return nil
+}
 
 // TestCallsOnStore runs the example handler behind a real Lambda Invoke API
 // with calls kept in the store, on every backend, moving the store's
