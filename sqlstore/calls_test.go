@@ -129,25 +129,6 @@ func mustJSON(t *testing.T, v any) string {
 	return string(b)
 }
 
-// storeRouter routes one number to one application (the server's Router
-// over the store is the lead's to wire).
-type storeRouter struct{ route pstn.Route }
-
-func (r storeRouter) RouteInbound(ctx context.Context, to, host string) (pstn.Route, error) {
-	if to != "+12065550100" {
-		return pstn.Route{}, chimevoice.Errorf(chimevoice.CodeNotFound, "No SIP rule routes calls to %s.", to)
-	}
-	return r.route, nil
-}
-
-func (r storeRouter) SipMediaApplication(ctx context.Context, c chimevoice.Caller, id string) (pstn.Route, error) {
-	return r.route, nil
-}
-
-func (r storeRouter) CheckFromNumber(ctx context.Context, c chimevoice.Caller, e164 string) error {
-	return nil
-}
-
 // TestCallsOnStore runs the example handler behind a real Lambda Invoke API
 // with calls kept in the store, on every backend, moving the store's
 // service clock.
@@ -165,9 +146,32 @@ func TestCallsOnStore(t *testing.T) {
 			}
 			return now
 		})
-		eng := pstn.New(storeRouter{pstn.Route{AccountID: "111111111111", Region: "us-east-1", SipRuleID: "rule-1",
-			SipMediaApplicationID: "sma-1", Function: "example-handler"}}, st, inv, serviceClock, pstn.Options{})
-		c, err := eng.PlaceInboundCall(ctx, chimevoice.InboundCallRequest{From: "+15105550101", To: "+12065550100", Script: chimevoice.CallScript{Digits: "2"}})
+		me := chimevoice.Caller{AccountID: "111111111111", Region: "us-east-1"}
+		sma, rule, nums := provisionSMA(t, st, me)
+		eng := pstn.New(st, st, inv, serviceClock, pstn.Options{})
+
+		route, err := st.RouteInbound(ctx, nums[0], "")
+		chimevoicetest.Must(t, err, "route")
+		if route != (pstn.Route{AccountID: me.AccountID, Region: "us-east-1", SipRuleID: rule.ID, SipMediaApplicationID: sma.ID, Function: sma.Endpoints[0]}) {
+			t.Fatalf("route %+v", route)
+		}
+		if _, err := st.RouteInbound(ctx, nums[1], ""); chimevoice.ErrorCode(err) != chimevoice.CodeNotFound {
+			t.Fatalf("number without a rule: %v", err)
+		}
+		chimevoicetest.Must(t, st.CheckFromNumber(ctx, me, nums[1]), "from number")
+		for _, bad := range []string{"+15105550101", nums[2]} {
+			if err := st.CheckFromNumber(ctx, me, bad); chimevoice.ErrorCode(err) != chimevoice.CodeBadRequest {
+				t.Fatalf("from %s: %v", bad, err)
+			}
+		}
+		if err := st.CheckFromNumber(ctx, chimevoice.Caller{AccountID: "222222222222"}, nums[1]); chimevoice.ErrorCode(err) != chimevoice.CodeBadRequest {
+			t.Fatalf("another account's number: %v", err)
+		}
+		if _, err := st.SipMediaApplication(ctx, chimevoice.Caller{AccountID: "222222222222"}, sma.ID); chimevoice.ErrorCode(err) != chimevoice.CodeNotFound {
+			t.Fatalf("another account's application: %v", err)
+		}
+
+		c, err := eng.PlaceInboundCall(ctx, chimevoice.InboundCallRequest{From: "+15105550101", To: nums[0], Script: chimevoice.CallScript{Digits: "2"}})
 		chimevoicetest.Must(t, err, "place call")
 		due, err := st.DueCalls(ctx, c.DueAt, 10)
 		chimevoicetest.Must(t, err, "due")
@@ -199,5 +203,39 @@ func TestCallsOnStore(t *testing.T) {
 		if want := []string{"1 NEW_INBOUND_CALL", "2 ACTION_SUCCESSFUL", "3 HANGUP"}; !slices.Equal(events, want) {
 			t.Fatalf("events %v, want %v", events, want)
 		}
+
+		// An outbound call from the account's other SipMediaApplicationDialIn number.
+		out, err := eng.CreateSipMediaApplicationCall(ctx, me, chimevoice.CreateCallRequest{SipMediaApplicationID: sma.ID,
+			FromPhoneNumber: nums[1], ToPhoneNumber: "+15105550101", Script: chimevoice.CallScript{Digits: "2"}})
+		chimevoicetest.Must(t, err, "outbound call")
+		_, err = st.AdvanceClock(ctx, time.Minute)
+		chimevoicetest.Must(t, err, "advance")
+		chimevoicetest.Must(t, eng.RunDue(ctx), "run due")
+		got, err = eng.GetCall(ctx, out.TransactionID)
+		chimevoicetest.Must(t, err, "get")
+		if got.Status != chimevoice.CallCompleted || got.SipRuleID != "" || got.Participants[0].From != nums[1] {
+			t.Fatalf("outbound call: %s %q %+v", got.Status, got.EndReason, got.Participants)
+		}
 	})
+}
+
+// provisionSMA orders three SipMediaApplicationDialIn numbers, creates a SIP
+// media application and a rule that routes the first number to it, and
+// moves the third into the Deletion queue.
+func provisionSMA(t *testing.T, st *sqlstore.Store, me chimevoice.Caller) (*chimevoice.SipMediaApplication, *chimevoice.SipRule, []string) {
+	ctx := context.Background()
+	nums, _, err := st.SearchAvailablePhoneNumbers(ctx, me, chimevoice.SearchRequest{Country: "US", AreaCode: "206", Limit: 3})
+	chimevoicetest.Must(t, err, "search")
+	_, err = st.CreatePhoneNumberOrder(ctx, me, chimevoice.OrderRequest{ProductType: chimevoice.ProductSipMediaApplicationDialIn, E164s: nums})
+	chimevoicetest.Must(t, err, "order")
+	chimevoicetest.Must(t, st.RunDue(ctx), "complete the order")
+	name := "example"
+	sma, err := st.CreateSipMediaApplication(ctx, me, chimevoice.SipMediaApplicationInput{AwsRegion: "us-east-1", Name: &name,
+		Endpoints: []string{"arn:aws:lambda:us-east-1:111111111111:function:example-handler"}})
+	chimevoicetest.Must(t, err, "create sma")
+	rule, err := st.CreateSipRule(ctx, me, chimevoice.SipRule{Name: "inbound", TriggerType: chimevoice.TriggerToPhoneNumber, TriggerValue: nums[0],
+		Targets: []chimevoice.SipRuleTarget{{SipMediaApplicationID: sma.ID, Priority: 1, AwsRegion: "us-east-1"}}})
+	chimevoicetest.Must(t, err, "create rule")
+	chimevoicetest.Must(t, st.DeletePhoneNumber(ctx, me, nums[2]), "delete")
+	return sma, rule, nums
 }
