@@ -476,3 +476,80 @@ func TestHandlerFailures(t *testing.T) {
 		t.Fatalf("events: %v", got)
 	}
 }
+
+// TestHandlerScenarios: interruption by an update, ReceiveDigits with
+// TransactionAttributes, an action chimevoice cannot run, an unanswered
+// call, a response with too many actions.
+func TestHandlerScenarios(t *testing.T) {
+	const pause, listen, unsupported, silent, tooMany = "+12065550004", "+12065550005", "+12065550006", "+12065550007", "+12065550008"
+	e := newEnv(t, "pstn/testdata/misbehaving_handler.py", pause, listen, unsupported, silent, tooMany)
+	ctx := context.Background()
+	me := chimevoice.Caller{AccountID: account}
+	place := func(to string, s chimevoice.CallScript) *chimevoice.Call {
+		t.Helper()
+		c, err := e.engine.PlaceInboundCall(ctx, chimevoice.InboundCallRequest{From: caller, To: to, Script: s})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	last := func(n int) []string {
+		t.Helper()
+		evs := lambdatest.Summary(e.lambda.Events(t))
+		return evs[len(evs)-n:]
+	}
+
+	c := place(pause, chimevoice.CallScript{})
+	e.advance(10 * time.Second)
+	if _, err := e.engine.UpdateSipMediaApplicationCall(ctx, me, chimevoice.UpdateCallRequest{SipMediaApplicationID: smaID, TransactionID: c.TransactionID, Arguments: map[string]string{}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := last(4); !slices.Equal(got, []string{`1 NEW_INBOUND_CALL`, `2 CALL_UPDATE_REQUESTED CallUpdateRequest`, `3 ACTION_INTERRUPTED Pause`, `4 HANGUP Hangup LEG-A code=0`}) {
+		t.Fatalf("pause: %v", got)
+	}
+	got := e.call(c.TransactionID)
+	wantStatus(t, got, chimevoice.CallCompleted, "LEG-A hung up by the application")
+	if !got.EndedAt.Equal(epoch.Add(10 * time.Second)) {
+		t.Fatalf("ended at %s, want when the update came", got.EndedAt)
+	}
+	if _, err := e.engine.UpdateSipMediaApplicationCall(ctx, me, chimevoice.UpdateCallRequest{SipMediaApplicationID: smaID, TransactionID: c.TransactionID, Arguments: map[string]string{}}); chimevoice.ErrorCode(err) != chimevoice.CodeNotFound {
+		t.Fatalf("update of an ended call: %v", err)
+	}
+
+	c = place(listen, chimevoice.CallScript{Digits: "5#42#"})
+	e.advance(time.Minute)
+	if got := last(4); !slices.Equal(got, []string{`1 NEW_INBOUND_CALL`, `2 ACTION_SUCCESSFUL ReceiveDigits digits=`, `3 DIGITS_RECEIVED ReceiveDigits digits=42#`, `4 HANGUP Hangup LEG-A code=0`}) {
+		t.Fatalf("listen: %v", got)
+	}
+	got = e.call(c.TransactionID)
+	wantStatus(t, got, chimevoice.CallCompleted, "")
+	// "5#" does not match ^\d{2}#$ and is discarded; "42#" is pressed from
+	// 2 x 300 ms + 1 s after the listener armed, and takes 3 x 300 ms + 1 s.
+	if want := c.CreatedAt.Add(2*pstn.DigitInterval + time.Second + 3*pstn.DigitInterval + time.Second); !got.EndedAt.Equal(want) {
+		t.Fatalf("ended at %s, want %s", got.EndedAt, want)
+	}
+
+	c = place(unsupported, chimevoice.CallScript{HangupAfter: 5 * time.Second})
+	e.advance(time.Minute)
+	if got := last(3); !slices.Equal(got, []string{`1 NEW_INBOUND_CALL`, `2 ACTION_FAILED JoinChimeMeeting error=SystemException`, `3 HANGUP Hangup LEG-A code=0`}) {
+		t.Fatalf("unsupported: %v", got)
+	}
+	wantStatus(t, e.call(c.TransactionID), chimevoice.CallCompleted, "LEG-A hung up by the caller")
+
+	c = place(silent, chimevoice.CallScript{})
+	e.advance(pstn.UnansweredTimeout - time.Millisecond)
+	if got := e.call(c.TransactionID); got.Status != chimevoice.CallInProgress {
+		t.Fatalf("unanswered call ended early: %s", got.EndReason)
+	}
+	e.advance(time.Millisecond)
+	if got := last(2); !slices.Equal(got, []string{`1 NEW_INBOUND_CALL`, `2 HANGUP Hangup LEG-A code=480`}) {
+		t.Fatalf("silent: %v", got)
+	}
+	wantStatus(t, e.call(c.TransactionID), chimevoice.CallFailed, "not answered within 30s")
+
+	c = place(tooMany, chimevoice.CallScript{HangupAfter: time.Second})
+	e.advance(time.Minute)
+	if got := last(3); !slices.Equal(got, []string{`1 NEW_INBOUND_CALL`, `2 INVALID_LAMBDA_RESPONSE error=TooManyActions`, `3 HANGUP Hangup LEG-A code=0`}) {
+		t.Fatalf("too many: %v", got)
+	}
+}

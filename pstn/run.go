@@ -324,10 +324,10 @@ func (r *run) arm(t time.Time) {
 func (r *run) fireListener(t time.Time) {
 	l := r.st.Listen
 	re, _ := params(map[string]any{"r": l.Regex}).regex("r", true)
-	if re != nil && re.MatchString(l.Chunk) {
-		r.note(t, "the caller pressed %q, which matches %s", l.Chunk, l.Regex)
+	if chunk := l.Chunk; re != nil && re.MatchString(chunk) {
+		r.note(t, "the caller pressed %q, which matches %s", chunk, l.Regex)
 		r.arm(t)
-		data := map[string]any{"Type": "ReceiveDigits", "Parameters": l.Params, "ReceivedDigits": l.Chunk}
+		data := map[string]any{"Type": "ReceiveDigits", "Parameters": l.Params, "ReceivedDigits": chunk}
 		if body, ok := r.invoke(t, evDigitsReceived, data); ok {
 			r.respond(t, body, respondNormal)
 		}
