@@ -137,6 +137,9 @@ def main():
     args = p.parse_args()
     server = make_server(load_handler(args.handler), args.function, args.events, args.timeout_ms, args.port)
     print("listening on http://127.0.0.1:%d" % server.server_address[1], flush=True)
+    # What handlers print is their log (CloudWatch on AWS): keep stdout for
+    # the address line above.
+    sys.stdout = sys.stderr
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -8,6 +8,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -64,8 +65,10 @@ func Start(t testing.TB, handler string, env ...string) *Server {
 		for sc.Scan() {
 			if u, ok := strings.CutPrefix(sc.Text(), "listening on "); ok {
 				line <- u
+				break
 			}
 		}
+		io.Copy(io.Discard, out) // never let a full pipe block the server
 	}()
 	select {
 	case s.URL = <-line:
