@@ -481,8 +481,8 @@ func TestHandlerFailures(t *testing.T) {
 // TransactionAttributes, an action chimevoice cannot run, an unanswered
 // call, a response with too many actions.
 func TestHandlerScenarios(t *testing.T) {
-	const pause, listen, unsupported, silent, tooMany = "+12065550004", "+12065550005", "+12065550006", "+12065550007", "+12065550008"
-	e := newEnv(t, "pstn/testdata/misbehaving_handler.py", pause, listen, unsupported, silent, tooMany)
+	const pause, listen, unsupported, silent, tooMany, pauseOnly = "+12065550004", "+12065550005", "+12065550006", "+12065550007", "+12065550008", "+12065550009"
+	e := newEnv(t, "pstn/testdata/misbehaving_handler.py", pause, listen, unsupported, silent, tooMany, pauseOnly)
 	ctx := context.Background()
 	me := chimevoice.Caller{AccountID: account}
 	place := func(to string, s chimevoice.CallScript) *chimevoice.Call {
@@ -546,6 +546,24 @@ func TestHandlerScenarios(t *testing.T) {
 		t.Fatalf("silent: %v", got)
 	}
 	wantStatus(t, e.call(c.TransactionID), chimevoice.CallFailed, "not answered within 30s")
+
+	// A Pause does not answer; once it ends the 30 s are long past, and the
+	// call ends then, not back in time.
+	c = place(pauseOnly, chimevoice.CallScript{})
+	e.advance(2 * time.Minute)
+	if got := last(3); !slices.Equal(got, []string{`1 NEW_INBOUND_CALL`, `2 ACTION_SUCCESSFUL Pause`, `3 HANGUP Hangup LEG-A code=480`}) {
+		t.Fatalf("pause only: %v", got)
+	}
+	got = e.call(c.TransactionID)
+	wantStatus(t, got, chimevoice.CallFailed, "not answered")
+	if want := c.CreatedAt.Add(time.Minute); !got.EndedAt.Equal(want) {
+		t.Fatalf("ended at %s, want %s", got.EndedAt, want)
+	}
+	for i, en := range got.Transcript[1:] {
+		if en.At.Before(got.Transcript[i].At) {
+			t.Fatalf("transcript goes back in time at %d:\n%s", i+1, strings.Join(transcript(got), "\n"))
+		}
+	}
 
 	c = place(tooMany, chimevoice.CallScript{HangupAfter: time.Second})
 	e.advance(time.Minute)

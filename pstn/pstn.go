@@ -164,7 +164,7 @@ func (e *Engine) PlaceInboundCall(ctx context.Context, r chimevoice.InboundCallR
 		Status: chimevoice.CallInProgress, Script: r.Script, CreatedAt: now, UpdatedAt: now,
 		Participants: []chimevoice.Participant{{CallID: e.opts.NewID(), Tag: chimevoice.LegA, To: r.To, From: r.From,
 			Direction: chimevoice.Inbound, StartTime: now, Status: chimevoice.ParticipantConnected}},
-	}, st: &state{Function: route.Function, Digits: r.Script.Digits, Phase: phaseActive}}
+	}, st: &state{Function: route.Function, Digits: r.Script.Digits, Phase: phaseActive, At: now}}
 	if r.RequestURIHost != "" {
 		r2.note(now, "inbound call from %s to %s on request URI host %s", r.From, r.To, r.RequestURIHost)
 	} else {
@@ -207,7 +207,7 @@ func (e *Engine) CreateSipMediaApplicationCall(ctx context.Context, c chimevoice
 		Status:                chimevoice.CallInProgress, Script: r.Script, CreatedAt: now, UpdatedAt: now,
 		Participants: []chimevoice.Participant{{CallID: e.opts.NewID(), Tag: chimevoice.LegA, To: r.ToPhoneNumber, From: r.FromPhoneNumber,
 			Direction: chimevoice.Outbound, StartTime: now, Status: chimevoice.ParticipantConnected}},
-	}, st: &state{Function: route.Function, Digits: r.Script.Digits, Phase: phaseRinging}}
+	}, st: &state{Function: route.Function, Digits: r.Script.Digits, Phase: phaseRinging, At: now}}
 	r2.st.RingUntil, r2.st.RingOutcome = ringOutcome(now, r.Script, OutboundNoAnswerTimeout)
 	r2.note(now, "outbound call from %s to %s by SIP media application %s (handler %s); the callee will %s", r.FromPhoneNumber, r.ToPhoneNumber, route.SipMediaApplicationID, route.Function, describeOutcome(r2.st.RingOutcome, r2.st.RingUntil.Sub(now)))
 	params := map[string]any{"Arguments": nonNil(r.ArgumentsMap)}
@@ -245,6 +245,7 @@ func (e *Engine) UpdateSipMediaApplicationCall(ctx context.Context, c chimevoice
 	}
 	now := e.now()
 	r2.advance(now) // timers that were due before the update come first
+	r2.st.At = now
 	if r2.c.Status == chimevoice.CallInProgress {
 		if body, ok := r2.invoke(now, evCallUpdate, map[string]any{"Type": "CallUpdateRequest", "Parameters": map[string]any{"Arguments": r.Arguments}}); ok {
 			r2.respond(now, body, respondUpdate)

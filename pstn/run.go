@@ -40,6 +40,10 @@ type state struct {
 	Recording   string         `json:"recording,omitempty"`
 	HungUp      bool           `json:"hungUp"`  // the scripted hangup happened
 	Invalid     int            `json:"invalid"` // consecutive invalid responses
+	// At is the time of the last thing that happened on the call: a timer
+	// that became due in the past (the unanswered-call timeout once the
+	// call goes idle late) fires now, never back in time.
+	At time.Time `json:"at"`
 }
 
 // listener is an armed ReceiveDigits action.
@@ -377,10 +381,14 @@ func (r *run) nextTimer() (time.Time, string) {
 func (r *run) advance(now time.Time) {
 	for r.inProgress() {
 		t, which := r.nextTimer()
+		if which != "" && t.Before(r.st.At) {
+			t = r.st.At
+		}
 		if which == "" || t.After(now) {
 			r.c.DueAt = t
 			return
 		}
+		r.st.At = t
 		switch which {
 		case timerAction:
 			r.finish(t)

@@ -9,6 +9,7 @@ LISTEN = "+12065550005"      # listens for digits with ReceiveDigits
 UNSUPPORTED = "+12065550006" # asks for a meeting chimevoice does not have
 SILENT = "+12065550007"      # never answers the call
 TOO_MANY = "+12065550008"    # answers with eleven actions
+PAUSE_ONLY = "+12065550009"  # pauses for a minute without answering, then does nothing
 
 
 def handler(event, context):
@@ -52,6 +53,10 @@ def handler(event, context):
     if to == UNSUPPORTED:
         if kind == "NEW_INBOUND_CALL":
             return actions({"Type": "Answer"}, {"Type": "JoinChimeMeeting", "Parameters": {"JoinToken": "t"}})
+        return None
+    if to == PAUSE_ONLY:
+        if kind == "NEW_INBOUND_CALL":
+            return actions({"Type": "Pause", "Parameters": {"DurationInMilliseconds": 60000}})
         return None
     if to == TOO_MANY:
         if kind == "NEW_INBOUND_CALL":
