@@ -7,7 +7,7 @@ import (
 	"net"
 	"slices"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -29,22 +29,11 @@ const (
 
 var epoch = time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
 
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
+// clock is a manual clock, in milliseconds since the Unix epoch.
+type clock struct{ ms atomic.Int64 }
 
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
+func (c *clock) Now() time.Time          { return time.UnixMilli(c.ms.Load()).UTC() }
+func (c *clock) advance(d time.Duration) { c.ms.Add(d.Milliseconds()) }
 
 // router routes every number in numbers to the one application.
 type router struct {
@@ -98,7 +87,8 @@ func newEnvAt(t *testing.T, srv *lambdatest.Server, endpoint string, numbers ...
 	for _, n := range numbers {
 		rt.numbers[n] = true
 	}
-	e := &env{t: t, clock: &clock{now: epoch}, store: newMemStore(), lambda: srv}
+	e := &env{t: t, clock: &clock{}, store: newMemStore(), lambda: srv}
+	e.clock.ms.Store(epoch.UnixMilli())
 	n := 0
 	e.engine = pstn.New(rt, e.store, inv, e.clock, pstn.Options{NewID: func() string {
 		n++

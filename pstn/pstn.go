@@ -158,13 +158,7 @@ func (e *Engine) PlaceInboundCall(ctx context.Context, r chimevoice.InboundCallR
 	if rerr != nil && chimevoice.ErrorCode(rerr) != chimevoice.CodeNotFound {
 		return nil, fmt.Errorf("route inbound call: %w", rerr)
 	}
-	r2 := &run{e: e, ctx: ctx, c: &chimevoice.Call{
-		TransactionID: e.opts.NewID(), AccountID: route.AccountID, Region: route.Region,
-		SipMediaApplicationID: route.SipMediaApplicationID, SipRuleID: route.SipRuleID,
-		Status: chimevoice.CallInProgress, Script: r.Script, CreatedAt: now, UpdatedAt: now,
-		Participants: []chimevoice.Participant{{CallID: e.opts.NewID(), Tag: chimevoice.LegA, To: r.To, From: r.From,
-			Direction: chimevoice.Inbound, StartTime: now, Status: chimevoice.ParticipantConnected}},
-	}, st: &state{Function: route.Function, Digits: r.Script.Digits, Phase: phaseActive, At: now}}
+	r2 := e.newRun(ctx, route, r.Script, chimevoice.Inbound, r.From, r.To, now)
 	if r.RequestURIHost != "" {
 		r2.note(now, "inbound call from %s to %s on request URI host %s", r.From, r.To, r.RequestURIHost)
 	} else {
@@ -178,14 +172,34 @@ func (e *Engine) PlaceInboundCall(ctx context.Context, r chimevoice.InboundCallR
 		return r2.c, rerr
 	}
 	r2.note(now, "routed by SIP rule %s to SIP media application %s (handler %s)", route.SipRuleID, route.SipMediaApplicationID, route.Function)
-	if body, ok := r2.invoke(now, evNewInbound, nil); ok {
-		r2.respond(now, body, respondNormal)
+	return r2.place(now, event{InvocationEventType: evNewInbound})
+}
+
+// place sends a new call's first events, runs what they start, and stores
+// the call.
+func (r *run) place(now time.Time, evs ...event) (*chimevoice.Call, error) {
+	for _, ev := range evs {
+		if body, ok := r.send(now, ev); ok {
+			r.respond(now, body, respondNormal)
+		}
 	}
-	r2.advance(now)
-	if err := r2.create(); err != nil {
+	r.advance(now)
+	if err := r.create(); err != nil {
 		return nil, err
 	}
-	return r2.c, nil
+	return r.c, nil
+}
+
+// newRun makes a new call placed at now with its LEG-A.
+func (e *Engine) newRun(ctx context.Context, route Route, script chimevoice.CallScript, dir chimevoice.CallDirection, from, to string, now time.Time) *run {
+	c := &chimevoice.Call{
+		TransactionID: e.opts.NewID(), AccountID: route.AccountID, Region: route.Region,
+		SipMediaApplicationID: route.SipMediaApplicationID, SipRuleID: route.SipRuleID,
+		Status: chimevoice.CallInProgress, Script: script, CreatedAt: now, UpdatedAt: now,
+		Participants: []chimevoice.Participant{{CallID: e.opts.NewID(), Tag: chimevoice.LegA, To: to, From: from,
+			Direction: dir, StartTime: now, Status: chimevoice.ParticipantConnected}},
+	}
+	return &run{e: e, ctx: ctx, c: c, st: &state{Function: route.Function, Digits: script.Digits, Phase: phaseActive, At: now}}
 }
 
 // CreateSipMediaApplicationCall implements chimevoice.CallService.
@@ -201,32 +215,16 @@ func (e *Engine) CreateSipMediaApplicationCall(ctx context.Context, c chimevoice
 		return nil, err
 	}
 	now := e.now()
-	r2 := &run{e: e, ctx: ctx, c: &chimevoice.Call{
-		TransactionID: e.opts.NewID(), AccountID: route.AccountID, Region: route.Region,
-		SipMediaApplicationID: route.SipMediaApplicationID,
-		Status:                chimevoice.CallInProgress, Script: r.Script, CreatedAt: now, UpdatedAt: now,
-		Participants: []chimevoice.Participant{{CallID: e.opts.NewID(), Tag: chimevoice.LegA, To: r.ToPhoneNumber, From: r.FromPhoneNumber,
-			Direction: chimevoice.Outbound, StartTime: now, Status: chimevoice.ParticipantConnected}},
-	}, st: &state{Function: route.Function, Digits: r.Script.Digits, Phase: phaseRinging, At: now}}
+	r2 := e.newRun(ctx, route, r.Script, chimevoice.Outbound, r.FromPhoneNumber, r.ToPhoneNumber, now)
+	r2.st.Phase = phaseRinging
 	r2.st.RingUntil, r2.st.RingOutcome = ringOutcome(now, r.Script, OutboundNoAnswerTimeout)
 	r2.note(now, "outbound call from %s to %s by SIP media application %s (handler %s); the callee will %s", r.FromPhoneNumber, r.ToPhoneNumber, route.SipMediaApplicationID, route.Function, describeOutcome(r2.st.RingOutcome, r2.st.RingUntil.Sub(now)))
 	params := map[string]any{"Arguments": nonNil(r.ArgumentsMap)}
 	if len(r.SipHeaders) > 0 {
 		params["SipHeaders"] = r.SipHeaders
 	}
-	if body, ok := r2.invoke(now, evNewOutbound, map[string]any{"Type": "CallCreateRequest", "Parameters": params}); ok {
-		r2.respond(now, body, respondNormal)
-		if r2.c.Status == chimevoice.CallInProgress {
-			if body, ok := r2.invoke(now, evRinging, nil); ok {
-				r2.respond(now, body, respondNormal)
-			}
-		}
-	}
-	r2.advance(now)
-	if err := r2.create(); err != nil {
-		return nil, err
-	}
-	return r2.c, nil
+	return r2.place(now, event{InvocationEventType: evNewOutbound, ActionData: map[string]any{"Type": "CallCreateRequest", "Parameters": params}},
+		event{InvocationEventType: evRinging})
 }
 
 // UpdateSipMediaApplicationCall implements chimevoice.CallService.
