@@ -287,13 +287,17 @@ func (r *run) finish(t time.Time) {
 	}
 }
 
+const byCaller = "the caller"
+
 // hangupLeg disconnects a leg and sends HANGUP. When no leg is left the
 // answer is ignored and the call ends; otherwise its actions run.
 func (r *run) hangupLeg(t time.Time, tag chimevoice.ParticipantTag, p map[string]any, by string) {
 	leg := r.c.Leg(tag)
 	code, _, _ := params(p).integer("SipResponseCode")
 	leg.Status = chimevoice.ParticipantDisconnected
-	r.st.Pending = nil
+	if tag == chimevoice.LegA && by == byCaller {
+		r.st.Pending = nil // the caller is gone: what was planned for them is moot
+	}
 	if r.st.Listen != nil && r.st.Listen.Leg == string(tag) {
 		r.st.Listen = nil
 	}
@@ -419,7 +423,7 @@ func (r *run) callerHangup(t time.Time) {
 		r.flushNotes(cur, t)
 		r.note(t, "%s on %s stopped: the caller hung up", cur.Type, cur.Leg)
 	}
-	r.hangupLeg(t, chimevoice.LegA, map[string]any{"SipResponseCode": json.Number("0")}, "the caller")
+	r.hangupLeg(t, chimevoice.LegA, map[string]any{"SipResponseCode": json.Number("0")}, byCaller)
 }
 
 // ringEnd is an outbound call's callee answering, or not.
