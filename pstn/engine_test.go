@@ -7,6 +7,7 @@ import (
 	"net"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -62,8 +63,27 @@ func (r *router) CheckFromNumber(ctx context.Context, c chimevoice.Caller, e164 
 	return nil
 }
 
+// observer records what the engine reports.
+type observer struct {
+	mu    sync.Mutex
+	calls []string
+}
+
+func (o *observer) Invoked(ev string, err error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.calls = append(o.calls, fmt.Sprintf("invoked %s ok=%t", ev, err == nil))
+}
+
+func (o *observer) CallEnded(s chimevoice.CallStatus) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.calls = append(o.calls, "ended "+string(s))
+}
+
 type env struct {
 	t      *testing.T
+	obs    *observer
 	clock  *clock
 	store  *memStore
 	engine *pstn.Engine
@@ -87,10 +107,10 @@ func newEnvAt(t *testing.T, srv *lambdatest.Server, endpoint string, numbers ...
 	for _, n := range numbers {
 		rt.numbers[n] = true
 	}
-	e := &env{t: t, clock: &clock{}, store: newMemStore(), lambda: srv}
+	e := &env{t: t, clock: &clock{}, store: newMemStore(), lambda: srv, obs: &observer{}}
 	e.clock.ms.Store(epoch.UnixMilli())
 	n := 0
-	e.engine = pstn.New(rt, e.store, inv, e.clock, pstn.Options{NewID: func() string {
+	e.engine = pstn.New(rt, e.store, inv, e.clock, pstn.Options{Observer: e.obs, NewID: func() string {
 		n++
 		return fmt.Sprintf("00000000-0000-4000-8000-%012d", n)
 	}})
@@ -418,6 +438,9 @@ func TestHandlerUnreachable(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantStatus(t, c, chimevoice.CallFailed, "SIP 480 Unavailable")
+	if want := []string{"invoked NEW_INBOUND_CALL ok=false", "invoked NEW_INBOUND_CALL ok=false", "ended Failed"}; !slices.Equal(e.obs.calls, want) {
+		t.Fatalf("observed %v, want %v", e.obs.calls, want)
+	}
 	got := transcript(e.call(c.TransactionID))
 	if len(got) != 6 || !strings.Contains(got[3], "invocation 1 of 2 of NEW_INBOUND_CALL (Sequence 1) failed") ||
 		!strings.Contains(got[4], "invocation 2 of 2") || !strings.Contains(got[3], "connection refused") {

@@ -87,7 +87,24 @@ type Options struct {
 	Logger *slog.Logger
 	// NewID makes transaction and call IDs (default: random UUIDs).
 	NewID func() string
+	// Observer, when set, is told of every invocation and every call that
+	// ends (for metrics). It must not block.
+	Observer Observer
 }
+
+// Observer is told what the engine does.
+type Observer interface {
+	// Invoked reports one invocation attempt of an event: err is nil when
+	// the handler answered.
+	Invoked(eventType string, err error)
+	// CallEnded reports a call that ended, with its status.
+	CallEnded(status chimevoice.CallStatus)
+}
+
+type noObserver struct{}
+
+func (noObserver) Invoked(string, error)           {}
+func (noObserver) CallEnded(chimevoice.CallStatus) {}
 
 // Engine runs calls. It implements chimevoice.CallService.
 type Engine struct {
@@ -119,6 +136,9 @@ func New(router Router, store Store, invoker Invoker, clock chimevoice.Clock, op
 	}
 	if opts.NewID == nil {
 		opts.NewID = uuid.NewString
+	}
+	if opts.Observer == nil {
+		opts.Observer = noObserver{}
 	}
 	return &Engine{router: router, store: store, invoker: invoker, clock: clock, opts: opts, log: opts.Logger, locks: map[string]*callLock{}}
 }
@@ -199,7 +219,7 @@ func (e *Engine) newRun(ctx context.Context, route Route, script chimevoice.Call
 		Participants: []chimevoice.Participant{{CallID: e.opts.NewID(), Tag: chimevoice.LegA, To: to, From: from,
 			Direction: dir, StartTime: now, Status: chimevoice.ParticipantConnected}},
 	}
-	return &run{e: e, ctx: ctx, c: c, st: &state{Function: route.Function, Digits: script.Digits, Phase: phaseActive, At: now}}
+	return &run{e: e, ctx: context.WithoutCancel(ctx), c: c, st: &state{Function: route.Function, Digits: script.Digits, Phase: phaseActive, At: now}}
 }
 
 // CreateSipMediaApplicationCall implements chimevoice.CallService.
@@ -324,7 +344,7 @@ func (e *Engine) load(ctx context.Context, id string) (*run, error) {
 	if err != nil {
 		return nil, fmt.Errorf("call %s: %w", id, err)
 	}
-	return &run{e: e, ctx: ctx, c: c, st: st}, nil
+	return &run{e: e, ctx: context.WithoutCancel(ctx), c: c, st: st}, nil
 }
 
 func nonNil(m map[string]string) map[string]string {

@@ -67,7 +67,9 @@ func decodeState(b []byte) (*state, error) {
 // run is one piece of work on a call: it changes the call and its state
 // and collects the transcript entries to store with them.
 type run struct {
-	e       *Engine
+	e *Engine
+	// ctx is not canceled with the request that started the work: a call
+	// reaches a consistent state even when its requester goes away.
 	ctx     context.Context
 	c       *chimevoice.Call
 	st      *state
@@ -149,6 +151,7 @@ func (r *run) send(t time.Time, ev event) ([]byte, bool) {
 	var last error
 	for attempt := 1; attempt <= r.e.opts.Attempts; attempt++ {
 		resp, err := r.e.invoker.Invoke(r.ctx, r.st.Function, b)
+		r.e.opts.Observer.Invoked(ev.InvocationEventType, err)
 		if err == nil {
 			body := json.RawMessage(resp)
 			if !json.Valid(resp) {
@@ -468,4 +471,5 @@ func (r *run) end(t time.Time, status chimevoice.CallStatus, reason string) {
 	r.st.Current, r.st.Pending, r.st.Listen, r.st.Phase = nil, nil, nil, phaseEnded
 	r.note(t, "call ended (%s): %s", status, reason)
 	r.e.log.Info("call ended", "transaction", r.c.TransactionID, "status", status, "reason", reason)
+	r.e.opts.Observer.CallEnded(status)
 }
