@@ -139,3 +139,25 @@ func TestBounds(t *testing.T) {
 		t.Fatal("ParseURLMap accepted an item without =")
 	}
 }
+
+// TestNodeServer: the Node runner answers like the Python one, and a
+// handler that throws is a function error.
+func TestNodeServer(t *testing.T) {
+	srv := lambdatest.StartNode(t, lambdatest.RepoFile("examples/calls/node/handler.mjs"))
+	inv, err := lambdainvoke.New(lambdainvoke.Config{Endpoint: srv.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := inv.Invoke(context.Background(), arn, []byte(`{"InvocationEventType":"NEW_INBOUND_CALL","CallDetails":{"Participants":[{"CallId":"c1","ParticipantTag":"LEG-A"}]}}`))
+	if err != nil || !strings.Contains(string(out), `{"Type":"Answer","Parameters":{"CallId":"c1"}}`) {
+		t.Fatalf("invoke: %s, %v", out, err)
+	}
+	_, err = inv.Invoke(context.Background(), arn, []byte(`{}`))
+	var fe *lambdainvoke.FunctionError
+	if !errors.As(err, &fe) || fe.Kind != "Unhandled" || !strings.Contains(string(fe.Payload), `"errorType":"TypeError"`) {
+		t.Fatalf("throwing handler: %v", err)
+	}
+	if n := len(srv.Events(t)); n != 2 {
+		t.Fatalf("server saw %d events, want 2", n)
+	}
+}

@@ -176,7 +176,17 @@ func wantStatus(t *testing.T, c *chimevoice.Call, status chimevoice.CallStatus, 
 // TestInboundBridge: the example handler answers, greets, collects "1",
 // bridges; the caller hangs up and the handler hangs up the bridged leg.
 func TestInboundBridge(t *testing.T) {
-	e := newEnv(t, "examples/calls/handler.py")
+	testInboundBridge(t, newEnv(t, "examples/calls/handler.py"))
+}
+
+// TestInboundBridgeNode: the Node.js twin of the example handler, behind
+// the Node runner, receives the same events and makes the same transcript.
+func TestInboundBridgeNode(t *testing.T) {
+	srv := lambdatest.StartNode(t, lambdatest.RepoFile("examples/calls/node/handler.mjs"), "BRIDGE_TO="+bridgeTo)
+	testInboundBridge(t, newEnvAt(t, srv, srv.URL))
+}
+
+func testInboundBridge(t *testing.T, e *env) {
 	ctx := context.Background()
 	c, err := e.engine.PlaceInboundCall(ctx, chimevoice.InboundCallRequest{From: caller, To: smaNum,
 		Script: chimevoice.CallScript{Digits: "1", HangupAfter: 20 * time.Second}})

@@ -1,7 +1,9 @@
-// Package lambdatest runs a Python SIP media application handler behind a
-// real Lambda Invoke API for tests: it starts the repository's
-// examples/calls/lambda_invoke_server.py as a process on a free port, stops
-// it when the test ends, and reads back every event the handler received.
+// Package lambdatest runs a SIP media application handler behind a real
+// Lambda Invoke API for tests: it starts the repository's
+// examples/calls/lambda_invoke_server.py (Python handlers) or
+// examples/calls/node/lambda_invoke_server.mjs (Node.js handlers) as a
+// process on a free port, stops it when the test ends, and reads back every
+// event the handler received.
 package lambdatest
 
 import (
@@ -32,16 +34,28 @@ func RepoFile(rel string) string {
 	return filepath.Join(filepath.Dir(self), "..", "..", filepath.FromSlash(rel))
 }
 
-// Start runs the handler (a .py file, or file.py:function) behind the
+// Start runs a Python handler (a .py file, or file.py:function) behind the
 // Lambda Invoke API. Without python3 the test is skipped.
 func Start(t testing.TB, handler string, env ...string) *Server {
 	t.Helper()
-	py, err := exec.LookPath("python3")
+	return start(t, "python3", "examples/calls/lambda_invoke_server.py", handler, env)
+}
+
+// StartNode runs a Node.js handler (a .mjs file, or file.mjs:export) behind
+// the Lambda Invoke API. Without node the test is skipped.
+func StartNode(t testing.TB, handler string, env ...string) *Server {
+	t.Helper()
+	return start(t, "node", "examples/calls/node/lambda_invoke_server.mjs", handler, env)
+}
+
+func start(t testing.TB, interpreter, server, handler string, env []string) *Server {
+	t.Helper()
+	bin, err := exec.LookPath(interpreter)
 	if err != nil {
-		t.Skip("python3 is not installed: the handler tests need it")
+		t.Skipf("%s is not installed: the handler tests need it", interpreter)
 	}
 	events := filepath.Join(t.TempDir(), "events.jsonl")
-	cmd := exec.Command(py, RepoFile("examples/calls/lambda_invoke_server.py"), "--handler", handler, "--port", "0", "--events", events)
+	cmd := exec.Command(bin, RepoFile(server), "--handler", handler, "--port", "0", "--events", events)
 	cmd.Env = append(os.Environ(), env...)
 	s := &Server{events: events, stderr: &bytes.Buffer{}}
 	cmd.Stderr = s.stderr
