@@ -379,8 +379,15 @@ func TestOutboundCalleeOutcomes(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantStatus(t, e.call(busy.TransactionID), chimevoice.CallFailed, "busy (SIP 486)")
+	// The default script of outbound calls without one.
+	if err := e.engine.SetOutboundScript(chimevoice.CallScript{Callee: "Maybe"}); chimevoice.ErrorCode(err) != chimevoice.CodeBadRequest {
+		t.Fatalf("bad default script: %v", err)
+	}
+	if err := e.engine.SetOutboundScript(chimevoice.CallScript{Callee: chimevoice.CalleeNoAnswer}); err != nil {
+		t.Fatal(err)
+	}
 	none, err := e.engine.CreateSipMediaApplicationCall(context.Background(), me, chimevoice.CreateCallRequest{SipMediaApplicationID: smaID,
-		FromPhoneNumber: smaNum, ToPhoneNumber: caller, Script: chimevoice.CallScript{Callee: chimevoice.CalleeNoAnswer}})
+		FromPhoneNumber: smaNum, ToPhoneNumber: caller})
 	if err != nil {
 		t.Fatal(err)
 	}

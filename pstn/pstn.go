@@ -115,8 +115,9 @@ type Engine struct {
 	opts    Options
 	log     *slog.Logger
 
-	mu    sync.Mutex
-	locks map[string]*callLock
+	mu       sync.Mutex
+	locks    map[string]*callLock
+	outbound chimevoice.CallScript // the callee's script of outbound calls without one
 }
 
 type callLock struct {
@@ -222,10 +223,36 @@ func (e *Engine) newRun(ctx context.Context, route Route, script chimevoice.Call
 	return &run{e: e, ctx: context.WithoutCancel(ctx), c: c, st: &state{Function: route.Function, Digits: script.Digits, Phase: phaseActive, At: now}}
 }
 
-// CreateSipMediaApplicationCall implements chimevoice.CallService.
+// OutboundScript returns the script of the callee of outbound calls placed
+// without one (CreateSipMediaApplicationCall through the API carries none):
+// by default the callee answers after chimevoice.DefaultRingTime and
+// presses nothing.
+func (e *Engine) OutboundScript() chimevoice.CallScript {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.outbound
+}
+
+// SetOutboundScript sets the script OutboundScript returns (the admin API
+// sets it; it is kept by this process only).
+func (e *Engine) SetOutboundScript(s chimevoice.CallScript) error {
+	if err := s.Validate(); err != nil {
+		return err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.outbound = s
+	return nil
+}
+
+// CreateSipMediaApplicationCall implements chimevoice.CallService. A request
+// without a script takes OutboundScript.
 func (e *Engine) CreateSipMediaApplicationCall(ctx context.Context, c chimevoice.Caller, r chimevoice.CreateCallRequest) (*chimevoice.Call, error) {
 	if err := r.Validate(); err != nil {
 		return nil, err
+	}
+	if r.Script == (chimevoice.CallScript{}) {
+		r.Script = e.OutboundScript()
 	}
 	route, err := e.router.SipMediaApplication(ctx, c, r.SipMediaApplicationID)
 	if err != nil {
