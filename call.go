@@ -1,8 +1,10 @@
 package chimevoice
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"strings"
 	"time"
 )
@@ -322,4 +324,107 @@ type CallService interface {
 	ListCalls(ctx context.Context, f CallFilter) ([]*Call, string, error)
 	// RunDue advances every call whose next timer is due on the service clock.
 	RunDue(ctx context.Context) error
+}
+
+// callBody is the JSON of the admin API's POST /_chimevoice/calls: the
+// request's fields and its script's, side by side, durations as Go
+// durations ("20s", "1m30s").
+type callBody struct {
+	From           *string `json:"From"`
+	To             *string `json:"To"`
+	RequestURIHost *string `json:"RequestUriHost"`
+	Digits         *string `json:"Digits"`
+	HangupAfter    *string `json:"HangupAfter"`
+	Callee         *string `json:"Callee"`
+	RingTime       *string `json:"RingTime"`
+}
+
+// DecodeInboundCall decodes and validates the body of POST /_chimevoice/calls:
+//
+//	{"From": "+15105550101", "To": "+12065550100", "RequestUriHost": "...",
+//	 "Digits": "1#", "HangupAfter": "20s", "Callee": "Answer", "RingTime": "2s"}
+//
+// From and To are required; unknown fields are refused. Errors are
+// BadRequest and name the field.
+func DecodeInboundCall(body []byte) (InboundCallRequest, error) {
+	var b callBody
+	if err := decodeStrict(body, &b); err != nil {
+		return InboundCallRequest{}, err
+	}
+	var r InboundCallRequest
+	for _, f := range []struct {
+		name string
+		v    *string
+		dst  *string
+	}{{"From", b.From, &r.From}, {"To", b.To, &r.To}, {"RequestUriHost", b.RequestURIHost, &r.RequestURIHost}} {
+		if f.v != nil {
+			*f.dst = *f.v
+		} else if f.name != "RequestUriHost" {
+			return r, Errorf(CodeBadRequest, "%s: is required.", f.name)
+		}
+	}
+	var err error
+	if r.Script, err = b.script(); err != nil {
+		return r, err
+	}
+	return r, r.Validate()
+}
+
+// DecodeCallScript decodes and validates a script alone (the body that sets
+// the default script of outbound calls): {"Digits", "HangupAfter",
+// "Callee", "RingTime"}, each optional.
+func DecodeCallScript(body []byte) (CallScript, error) {
+	var b callBody
+	if err := decodeStrict(body, &b); err != nil {
+		return CallScript{}, err
+	}
+	if b.From != nil || b.To != nil || b.RequestURIHost != nil {
+		return CallScript{}, Errorf(CodeBadRequest, "a script has only Digits, HangupAfter, Callee and RingTime.")
+	}
+	s, err := b.script()
+	if err != nil {
+		return s, err
+	}
+	return s, s.Validate()
+}
+
+func (b *callBody) script() (CallScript, error) {
+	var s CallScript
+	if b.Digits != nil {
+		s.Digits = *b.Digits
+	}
+	if b.Callee != nil {
+		s.Callee = CalleeBehavior(*b.Callee)
+	}
+	for _, f := range []struct {
+		name string
+		v    *string
+		dst  *time.Duration
+	}{{"HangupAfter", b.HangupAfter, &s.HangupAfter}, {"RingTime", b.RingTime, &s.RingTime}} {
+		if f.v == nil {
+			continue
+		}
+		d, err := time.ParseDuration(*f.v)
+		if err != nil {
+			return s, Errorf(CodeBadRequest, "%s: %q is not a duration (e.g. \"20s\", \"1m30s\").", f.name, *f.v)
+		}
+		*f.dst = d
+	}
+	return s, nil
+}
+
+func decodeStrict(body []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) && te.Field != "" {
+			return Errorf(CodeBadRequest, "%s: must be a string.", te.Field)
+		}
+		return Errorf(CodeBadRequest, "The body is not a valid JSON object: %v.", err)
+	}
+	if dec.More() {
+		return Errorf(CodeBadRequest, "The body has data after its JSON object.")
+	}
+	return nil
 }

@@ -1,0 +1,45 @@
+package chimevoice_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chimevoice/chimevoice"
+)
+
+func TestDecodeInboundCall(t *testing.T) {
+	r, err := chimevoice.DecodeInboundCall([]byte(`{"From":"+15105550101","To":"+12065550100","Digits":"1#","HangupAfter":"20s","Callee":"Busy","RingTime":"1.5s"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := chimevoice.InboundCallRequest{From: "+15105550101", To: "+12065550100",
+		Script: chimevoice.CallScript{Digits: "1#", HangupAfter: 20 * time.Second, Callee: chimevoice.CalleeBusy, RingTime: 1500 * time.Millisecond}}
+	if r != want {
+		t.Fatalf("got %+v, want %+v", r, want)
+	}
+	for body, field := range map[string]string{
+		`{"To":"+12065550100"}`:                                            "From",
+		`{"From":"+15105550101"}`:                                          "To",
+		`{"From":"+15105550101","To":"12"}`:                                "To",
+		`{"From":"+15105550101","To":"+12065550100","Digits":"x"}`:         "Digits",
+		`{"From":"+15105550101","To":"+12065550100","HangupAfter":"soon"}`: "HangupAfter",
+		`{"From":"+15105550101","To":"+12065550100","HangupAfter":"-1s"}`:  "HangupAfter",
+		`{"From":"+15105550101","To":"+12065550100","RingTime":5}`:         "RingTime",
+		`{"From":"+15105550101","To":"+12065550100","Callee":"Maybe"}`:     "Callee",
+		`{"From":"+15105550101","To":"+12065550100","Extra":1}`:            "Extra",
+		`[1]`: "JSON object",
+	} {
+		_, err := chimevoice.DecodeInboundCall([]byte(body))
+		if chimevoice.ErrorCode(err) != chimevoice.CodeBadRequest || !strings.Contains(chimevoice.ErrorMessage(err), field) {
+			t.Errorf("%s: %v, want BadRequest naming %s", body, err, field)
+		}
+	}
+	s, err := chimevoice.DecodeCallScript([]byte(`{"Callee":"NoAnswer"}`))
+	if err != nil || s != (chimevoice.CallScript{Callee: chimevoice.CalleeNoAnswer}) {
+		t.Fatalf("script: %+v, %v", s, err)
+	}
+	if _, err := chimevoice.DecodeCallScript([]byte(`{"From":"+15105550101"}`)); chimevoice.ErrorCode(err) != chimevoice.CodeBadRequest {
+		t.Fatalf("script with From: %v", err)
+	}
+}
