@@ -52,13 +52,13 @@ const (
 
 // Participant is one leg of a call.
 type Participant struct {
-	CallID    string
-	Tag       ParticipantTag
-	To        string
-	From      string
-	Direction CallDirection
-	StartTime time.Time
-	Status    ParticipantStatus
+	CallID    string            `json:"CallId"`
+	Tag       ParticipantTag    `json:"ParticipantTag"`
+	To        string            `json:"To"`
+	From      string            `json:"From"`
+	Direction CallDirection     `json:"Direction"`
+	StartTime time.Time         `json:"StartTime"`
+	Status    ParticipantStatus `json:"Status"`
 }
 
 // TranscriptKind says what a transcript entry records.
@@ -81,10 +81,10 @@ const (
 
 // TranscriptEntry is one line of a call's record, on the service clock.
 type TranscriptEntry struct {
-	Seq  int // 1, 2, ... in the order things happened
-	At   time.Time
-	Kind TranscriptKind
-	Body json.RawMessage
+	Seq  int             `json:"Seq"` // 1, 2, ... in the order things happened
+	At   time.Time       `json:"At"`
+	Kind TranscriptKind  `json:"Kind"`
+	Body json.RawMessage `json:"Body"`
 }
 
 // CalleeBehavior is what the party the PSTN audio service dials does: the
@@ -129,6 +129,37 @@ type CallScript struct {
 	RingTime time.Duration
 }
 
+// MarshalJSON writes the script as DecodeCallScript reads it: durations as
+// Go durations ("20s"), zero fields left out.
+func (s CallScript) MarshalJSON() ([]byte, error) {
+	var b struct {
+		Digits      string `json:"Digits,omitempty"`
+		HangupAfter string `json:"HangupAfter,omitempty"`
+		Callee      string `json:"Callee,omitempty"`
+		RingTime    string `json:"RingTime,omitempty"`
+	}
+	b.Digits, b.Callee = s.Digits, string(s.Callee)
+	if s.HangupAfter != 0 {
+		b.HangupAfter = s.HangupAfter.String()
+	}
+	if s.RingTime != 0 {
+		b.RingTime = s.RingTime.String()
+	}
+	return json.Marshal(b)
+}
+
+// UnmarshalJSON reads what MarshalJSON writes (it does not validate: see
+// DecodeCallScript for request bodies).
+func (s *CallScript) UnmarshalJSON(data []byte) error {
+	var b callBody
+	if err := decodeStrict(data, &b); err != nil {
+		return err
+	}
+	v, err := b.script()
+	*s = v
+	return err
+}
+
 // Validate checks the script; errors name the field.
 func (s CallScript) Validate() error {
 	if len(s.Digits) > MaxScriptDigits {
@@ -155,33 +186,35 @@ func (s CallScript) Validate() error {
 
 // Call is one PSTN audio transaction: the legs, what the application did,
 // and the transcript of every event sent and response received.
+//
+// Its JSON (for the admin API) leaves out the engine's State and Version.
 type Call struct {
-	TransactionID         string
-	AccountID             string
-	Region                string
-	SipMediaApplicationID string
-	SipRuleID             string // "" for outbound calls
-	Participants          []Participant
-	Status                CallStatus
+	TransactionID         string        `json:"TransactionId"`
+	AccountID             string        `json:"AwsAccountId"`
+	Region                string        `json:"AwsRegion"`
+	SipMediaApplicationID string        `json:"SipMediaApplicationId"`
+	SipRuleID             string        `json:"SipRuleId,omitempty"` // "" for outbound calls
+	Participants          []Participant `json:"Participants"`
+	Status                CallStatus    `json:"Status"`
 	// EndReason says why a call ended ("" while in progress), e.g.
 	// "Hangup by LEG-A (SipResponseCode 0)".
-	EndReason string
-	Script    CallScript
-	CreatedAt time.Time
-	UpdatedAt time.Time
-	EndedAt   time.Time // zero while in progress
+	EndReason string     `json:"EndReason,omitempty"`
+	Script    CallScript `json:"Script"`
+	CreatedAt time.Time  `json:"CreatedAt"`
+	UpdatedAt time.Time  `json:"UpdatedAt"`
+	EndedAt   time.Time  `json:"EndedAt,omitzero"` // zero while in progress
 	// DueAt is when the call's next timer fires on the service clock (zero
 	// when none is set: the call waits for the handler or an update).
-	DueAt time.Time
+	DueAt time.Time `json:"NextTimerAt,omitzero"`
 	// State is the engine's state of the call (its pending actions, the
 	// event sequence, digits and timers) as an opaque JSON document that
 	// the store keeps and gives back unchanged.
-	State json.RawMessage
+	State json.RawMessage `json:"-"`
 	// Version counts the stored changes of the call (1 when created); a
 	// store refuses to save over a version it no longer holds.
-	Version int
+	Version int `json:"-"`
 	// Transcript is ordered by Seq. GetCall fills it; ListCalls leaves it nil.
-	Transcript []TranscriptEntry
+	Transcript []TranscriptEntry `json:"Transcript,omitempty"`
 }
 
 // Leg returns the participant with the tag, or nil.

@@ -1,6 +1,7 @@
 package chimevoice_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -41,5 +42,28 @@ func TestDecodeInboundCall(t *testing.T) {
 	}
 	if _, err := chimevoice.DecodeCallScript([]byte(`{"From":"+15105550101"}`)); chimevoice.ErrorCode(err) != chimevoice.CodeBadRequest {
 		t.Fatalf("script with From: %v", err)
+	}
+}
+
+func TestCallJSON(t *testing.T) {
+	at := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
+	c := chimevoice.Call{TransactionID: "tx", AccountID: "111111111111", Region: "us-east-1", SipMediaApplicationID: "sma",
+		Status: chimevoice.CallInProgress, Script: chimevoice.CallScript{Digits: "1#", HangupAfter: 20 * time.Second},
+		CreatedAt: at, UpdatedAt: at, State: []byte(`{"secret":1}`), Version: 3,
+		Participants: []chimevoice.Participant{{CallID: "c1", Tag: chimevoice.LegA, To: "+12065550100", From: "+15105550101",
+			Direction: chimevoice.Inbound, StartTime: at, Status: chimevoice.ParticipantConnected}}}
+	b, err := json.Marshal(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"TransactionId":"tx","AwsAccountId":"111111111111","AwsRegion":"us-east-1","SipMediaApplicationId":"sma",` +
+		`"Participants":[{"CallId":"c1","ParticipantTag":"LEG-A","To":"+12065550100","From":"+15105550101","Direction":"Inbound","StartTime":"2026-11-22T10:00:00Z","Status":"Connected"}],` +
+		`"Status":"InProgress","Script":{"Digits":"1#","HangupAfter":"20s"},"CreatedAt":"2026-11-22T10:00:00Z","UpdatedAt":"2026-11-22T10:00:00Z"}`
+	if string(b) != want {
+		t.Fatalf("JSON\n got %s\nwant %s", b, want)
+	}
+	var back chimevoice.Call
+	if err := json.Unmarshal(b, &back); err != nil || back.Script != c.Script || back.Participants[0] != c.Participants[0] {
+		t.Fatalf("round trip: %+v, %v", back, err)
 	}
 }

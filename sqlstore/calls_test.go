@@ -48,8 +48,8 @@ func TestCallStore(t *testing.T) {
 		got, err := st.GetCall(ctx, "tx-1")
 		chimevoicetest.Must(t, err, "get")
 		c.Transcript = e1
-		if a, b := mustJSON(t, got), mustJSON(t, c); a != b {
-			t.Fatalf("round trip:\n got %s\nwant %s", a, b)
+		if a, b := mustJSON(t, got), mustJSON(t, c); a != b || string(got.State) != string(c.State) || got.Version != 1 {
+			t.Fatalf("round trip:\n got %s %s v%d\nwant %s %s", a, got.State, got.Version, b, c.State)
 		}
 
 		// Save: version 2 over 1; a stale save is Conflict and changes nothing.
@@ -69,7 +69,7 @@ func TestCallStore(t *testing.T) {
 		got, err = st.GetCall(ctx, "tx-1")
 		chimevoicetest.Must(t, err, "get")
 		c.Transcript = append(slices.Clone(e1), e2...)
-		if a, b := mustJSON(t, got), mustJSON(t, c); a != b {
+		if a, b := mustJSON(t, got), mustJSON(t, c); a != b || got.Version != 2 {
 			t.Fatalf("after save:\n got %s\nwant %s", a, b)
 		}
 		if _, err := st.GetCall(ctx, "tx-none"); chimevoice.ErrorCode(err) != chimevoice.CodeNotFound {
