@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -157,6 +158,23 @@ func TestCallsOnStore(t *testing.T) {
 		}
 		if _, err := st.RouteInbound(ctx, nums[1], ""); chimevoice.ErrorCode(err) != chimevoice.CodeNotFound {
 			t.Fatalf("number without a rule: %v", err)
+		}
+		// A call arriving on a Voice Connector is routed by its host name.
+		vc, err := st.CreateVoiceConnector(ctx, me, chimevoice.VoiceConnectorInput{Name: "trunk", AwsRegion: "us-east-1"})
+		chimevoicetest.Must(t, err, "create voice connector")
+		hostRule, err := st.CreateSipRule(ctx, me, chimevoice.SipRule{Name: "trunk", TriggerType: chimevoice.TriggerRequestURIHostname, TriggerValue: vc.OutboundHostName,
+			Targets: []chimevoice.SipRuleTarget{{SipMediaApplicationID: sma.ID, Priority: 2, AwsRegion: "us-east-1"}}})
+		chimevoicetest.Must(t, err, "create host rule")
+		route, err = st.RouteInbound(ctx, "+15105550199", vc.OutboundHostName)
+		chimevoicetest.Must(t, err, "route by host")
+		if route.SipRuleID != hostRule.ID || route.SipMediaApplicationID != sma.ID {
+			t.Fatalf("route by host %+v", route)
+		}
+		disabled := true
+		_, err = st.UpdateSipRule(ctx, me, hostRule.ID, chimevoice.SipRuleUpdate{Name: "trunk", Disabled: &disabled})
+		chimevoicetest.Must(t, err, "disable rule")
+		if _, err := st.RouteInbound(ctx, "+15105550199", vc.OutboundHostName); chimevoice.ErrorCode(err) != chimevoice.CodeNotFound || !strings.Contains(chimevoice.ErrorMessage(err), "disabled") {
+			t.Fatalf("disabled rule: %v", err)
 		}
 		chimevoicetest.Must(t, st.CheckFromNumber(ctx, me, nums[1]), "from number")
 		for _, bad := range []string{"+15105550101", nums[2]} {
