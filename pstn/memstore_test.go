@@ -12,12 +12,15 @@ import (
 // memStore is an in-memory pstn.Store for the engine's own tests; the
 // server uses sqlstore's.
 type memStore struct {
-	mu    sync.Mutex
-	calls map[string]*chimevoice.Call
-	order []string
+	mu     sync.Mutex
+	calls  map[string]*chimevoice.Call
+	claims map[string]time.Time
+	order  []string
 }
 
-func newMemStore() *memStore { return &memStore{calls: map[string]*chimevoice.Call{}} }
+func newMemStore() *memStore {
+	return &memStore{calls: map[string]*chimevoice.Call{}, claims: map[string]time.Time{}}
+}
 
 func clone(c *chimevoice.Call) *chimevoice.Call {
 	cp := *c
@@ -53,6 +56,7 @@ func (m *memStore) SaveCall(ctx context.Context, c *chimevoice.Call, entries []c
 	cp := clone(c)
 	cp.Transcript = append(slices.Clone(old.Transcript), entries...)
 	m.calls[c.TransactionID] = cp
+	delete(m.claims, c.TransactionID)
 	return nil
 }
 
@@ -78,14 +82,15 @@ func (m *memStore) ListCalls(ctx context.Context, f chimevoice.CallFilter) ([]*c
 	return out, "", nil
 }
 
-func (m *memStore) DueCalls(ctx context.Context, now time.Time, limit int) ([]string, error) {
+func (m *memStore) ClaimDueCalls(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]string, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	var ids []string
 	for _, id := range m.order {
 		c := m.calls[id]
-		if c.Status == chimevoice.CallInProgress && !c.DueAt.IsZero() && !c.DueAt.After(now) && len(ids) < limit {
+		if c.Status == chimevoice.CallInProgress && !c.DueAt.IsZero() && !c.DueAt.After(now) && !m.claims[id].After(now) && len(ids) < limit {
 			ids = append(ids, id)
+			m.claims[id] = now.Add(lease)
 		}
 	}
 	return ids, nil

@@ -73,8 +73,11 @@ type Store interface {
 	GetCall(ctx context.Context, transactionID string) (*chimevoice.Call, error)
 	// ListCalls returns a page of calls newest first, without transcripts.
 	ListCalls(ctx context.Context, f chimevoice.CallFilter) ([]*chimevoice.Call, string, error)
-	// DueCalls returns up to limit in-progress calls whose DueAt is not after now.
-	DueCalls(ctx context.Context, now time.Time, limit int) ([]string, error)
+	// ClaimDueCalls returns up to limit in-progress calls whose DueAt is
+	// not after now and that no process has claimed (or whose claim ended),
+	// and claims them until now+lease: several processes running due
+	// timers at once each run a call once. SaveCall releases the claim.
+	ClaimDueCalls(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]string, error)
 }
 
 // Options tunes the engine. Zero values take the defaults.
@@ -313,8 +316,14 @@ func (e *Engine) ListCalls(ctx context.Context, f chimevoice.CallFilter) ([]*chi
 	return e.store.ListCalls(ctx, f)
 }
 
-// dueBatch is how many due calls RunDue loads at once.
+// dueBatch is how many due calls RunDue claims at once.
 const dueBatch = 100
+
+// ClaimLease is how long RunDue holds the calls it runs: longer than running
+// a call's due timers takes (each invocation is bounded by the invoker's
+// timeout), short enough that a process that died holding a call delays it
+// little.
+const ClaimLease = time.Minute
 
 // RunDue implements chimevoice.CallService: it advances every call whose
 // next timer is due, each to the current service time.
@@ -322,7 +331,7 @@ func (e *Engine) RunDue(ctx context.Context) error {
 	now := e.now()
 	seen := map[string]bool{}
 	for {
-		ids, err := e.store.DueCalls(ctx, now, dueBatch)
+		ids, err := e.store.ClaimDueCalls(ctx, now, ClaimLease, dueBatch)
 		if err != nil {
 			return fmt.Errorf("list due calls: %w", err)
 		}

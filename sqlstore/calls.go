@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -104,7 +105,7 @@ func (s *Store) SaveCall(ctx context.Context, c *chimevoice.Call, entries []chim
 	}
 	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
 		res, err := tx.exec(ctx, `UPDATE calls SET status = ?, end_reason = ?, participants = ?, script = ?, state = ?, version = ?,
-			updated_at = ?, ended_at = ?, due_at = ? WHERE transaction_id = ? AND version = ?`,
+			updated_at = ?, ended_at = ?, due_at = ?, claimed_until = NULL WHERE transaction_id = ? AND version = ?`,
 			row[5], row[6], row[7], row[8], row[9], row[10], row[12], row[13], row[14], c.TransactionID, c.Version-1)
 		if err != nil {
 			return err
@@ -207,10 +208,33 @@ func decodeCallToken(tok string) (int64, string, error) {
 	return at, id, nil
 }
 
-// DueCalls implements pstn.Store.
-func (s *Store) DueCalls(ctx context.Context, now time.Time, limit int) ([]string, error) {
-	return collect(ctx, s, reader{s}, "due calls", func(sc scanner) (string, error) {
-		var id string
-		return id, sc.Scan(&id)
-	}, `SELECT transaction_id FROM calls WHERE status = 'InProgress' AND due_at IS NOT NULL AND due_at <= ? ORDER BY due_at, transaction_id LIMIT ?`, ms(now), limit)
+// ClaimDueCalls implements pstn.Store. The claim condition is repeated
+// outside the subquery: when two PostgreSQL transactions pick the same
+// rows, the second re-checks each row after the first commits and skips
+// the ones it claimed.
+func (s *Store) ClaimDueCalls(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]string, error) {
+	var ids []string
+	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
+		ids = ids[:0]
+		rows, err := tx.query(ctx, `UPDATE calls SET claimed_until = ?
+			WHERE (claimed_until IS NULL OR claimed_until <= ?) AND transaction_id IN (
+				SELECT transaction_id FROM calls WHERE status = 'InProgress' AND due_at IS NOT NULL AND due_at <= ?
+					AND (claimed_until IS NULL OR claimed_until <= ?)
+				ORDER BY due_at, transaction_id LIMIT ?)
+			RETURNING transaction_id`, ms(now.Add(lease)), ms(now), ms(now), ms(now), limit)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				return s.wrap(err, "scan claimed call")
+			}
+			ids = append(ids, id)
+		}
+		return s.wrap(rows.Err(), "claim due calls")
+	})
+	slices.Sort(ids)
+	return ids, err
 }

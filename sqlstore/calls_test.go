@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -112,11 +113,73 @@ func TestCallStore(t *testing.T) {
 			t.Fatalf("bad token: %v", err)
 		}
 
-		// Due: in-progress calls whose timer is not after now, earliest first.
-		due, err := st.DueCalls(ctx, t0.Add(4500*time.Millisecond), 10)
-		chimevoicetest.Must(t, err, "due")
+		// Due: in-progress calls whose timer is not after now, each claimed
+		// once until the lease ends or the call is saved.
+		now := t0.Add(4500 * time.Millisecond)
+		due, err := st.ClaimDueCalls(ctx, now, time.Minute, 10)
+		chimevoicetest.Must(t, err, "claim")
 		if want := []string{"tx-2", "tx-3"}; !slices.Equal(due, want) {
 			t.Fatalf("due: %v, want %v", due, want)
+		}
+		if again, err := st.ClaimDueCalls(ctx, now, time.Minute, 10); err != nil || len(again) != 0 {
+			t.Fatalf("claimed twice: %v, %v", again, err)
+		}
+		tx3, err := st.GetCall(ctx, "tx-3")
+		chimevoicetest.Must(t, err, "get")
+		tx3.Version++
+		chimevoicetest.Must(t, st.SaveCall(ctx, tx3, nil), "save releases the claim")
+		if again, err := st.ClaimDueCalls(ctx, now, time.Minute, 10); err != nil || !slices.Equal(again, []string{"tx-3"}) {
+			t.Fatalf("after save: %v, %v", again, err)
+		}
+		if again, err := st.ClaimDueCalls(ctx, now.Add(time.Minute), time.Minute, 10); err != nil || !slices.Equal(again, []string{"tx-2", "tx-3", "tx-4", "tx-5"}) {
+			t.Fatalf("after the lease: %v, %v", again, err)
+		}
+	})
+}
+
+// TestClaimDueCallsConcurrently: processes claiming at once each get
+// different calls, and together all of them.
+func TestClaimDueCallsConcurrently(t *testing.T) {
+	chimevoicetest.Each(t, func(t *testing.T, b chimevoicetest.Backend) {
+		ctx := context.Background()
+		st := b.Open(t, sqlstore.Config{Clock: chimevoicetest.NewClock(chimevoicetest.Epoch)})
+		t0 := chimevoicetest.Epoch
+		const n = 40
+		for i := range n {
+			chimevoicetest.Must(t, st.CreateCall(ctx, testCall(fmt.Sprintf("tx-%02d", i), t0, "111111111111"), nil), "create")
+		}
+		var mu sync.Mutex
+		got := map[string]int{}
+		var wg sync.WaitGroup
+		for range 8 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for {
+					ids, err := st.ClaimDueCalls(ctx, t0.Add(time.Hour), time.Minute, 3)
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					if len(ids) == 0 {
+						return
+					}
+					mu.Lock()
+					for _, id := range ids {
+						got[id]++
+					}
+					mu.Unlock()
+				}
+			}()
+		}
+		wg.Wait()
+		if len(got) != n {
+			t.Fatalf("%d calls claimed, want %d", len(got), n)
+		}
+		for id, k := range got {
+			if k != 1 {
+				t.Fatalf("%s claimed %d times", id, k)
+			}
 		}
 	})
 }
@@ -191,10 +254,8 @@ func TestCallsOnStore(t *testing.T) {
 
 		c, err := eng.PlaceInboundCall(ctx, chimevoice.InboundCallRequest{From: "+15105550101", To: nums[0], Script: chimevoice.CallScript{Digits: "2"}})
 		chimevoicetest.Must(t, err, "place call")
-		due, err := st.DueCalls(ctx, c.DueAt, 10)
-		chimevoicetest.Must(t, err, "due")
-		if !slices.Equal(due, []string{c.TransactionID}) {
-			t.Fatalf("due %v", due)
+		if got, err := st.GetCall(ctx, c.TransactionID); err != nil || !got.DueAt.Equal(c.DueAt) || c.DueAt.IsZero() {
+			t.Fatalf("stored DueAt %v (%v), want %s", got.DueAt, err, c.DueAt)
 		}
 		_, err = st.AdvanceClock(ctx, time.Minute)
 		chimevoicetest.Must(t, err, "advance")

@@ -16,7 +16,10 @@ CREATE TABLE calls (
     created_at     BIGINT NOT NULL,
     updated_at     BIGINT NOT NULL,
     ended_at       BIGINT,
-    due_at         BIGINT
+    due_at         BIGINT,
+    -- A process running the call's due timers holds it until then; saving
+    -- the call releases it.
+    claimed_until  BIGINT
 );
 CREATE INDEX calls_by_created ON calls (created_at, transaction_id);
 CREATE INDEX calls_by_account ON calls (account_id, created_at, transaction_id);
