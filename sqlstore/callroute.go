@@ -46,11 +46,13 @@ func (s *Store) RouteInbound(ctx context.Context, to, requestURIHost string) (ps
 
 // SipMediaApplication implements pstn.Router.
 func (s *Store) SipMediaApplication(ctx context.Context, c chimevoice.Caller, smaID string) (pstn.Route, error) {
-	a, err := s.getSMA(ctx, reader{s}, c.AccountID, smaID, false)
-	if err != nil {
-		return pstn.Route{}, err
+	r := pstn.Route{AccountID: c.AccountID, SipMediaApplicationID: smaID}
+	err := reader{s}.queryRow(ctx, `SELECT aws_region, lambda_arn FROM sip_media_applications WHERE id = ? AND account_id = ?`, smaID, c.AccountID).
+		Scan(&r.Region, &r.Function)
+	if isNoRows(err) {
+		return pstn.Route{}, chimevoice.Errorf(chimevoice.CodeNotFound, "The SIP media application %s was not found.", smaID)
 	}
-	return pstn.Route{AccountID: a.AccountID, Region: a.AwsRegion, SipMediaApplicationID: a.ID, Function: a.Endpoints[0]}, nil
+	return r, s.wrap(err, "get sip media application")
 }
 
 // CheckFromNumber implements pstn.Router: the number must be in the
