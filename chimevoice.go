@@ -200,7 +200,7 @@ type PhoneNumberSettings struct {
 // OrderRequest is a CreatePhoneNumberOrder request.
 type OrderRequest struct {
 	ProductType ProductType
-	E164s       []string // normalized, distinct
+	E164s       []string // as the caller sent them (Validate, then Numbers)
 	Name        string
 }
 

@@ -164,7 +164,7 @@ func (s *Server) injectFault(ctx context.Context, op string) (context.Context, e
 	if !ok {
 		return ctx, nil
 	}
-	if m := s.ops.Metrics; m != nil {
+	if m := s.opts.Metrics; m != nil {
 		m.FaultInjected(op)
 	}
 	if fi.latency > 0 {

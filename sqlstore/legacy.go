@@ -224,12 +224,8 @@ func (s *Store) CreateUser(ctx context.Context, c chimevoice.Caller, accountID s
 
 // InviteUsers implements chimevoice.AccountService.
 func (s *Store) InviteUsers(ctx context.Context, c chimevoice.Caller, accountID string, emails []string, userType string) ([]chimevoice.Invite, error) {
-	seen := map[string]int{}
-	for i, e := range emails {
-		if j, dup := seen[e]; dup {
-			return nil, chimevoice.Errorf(chimevoice.CodeBadRequest, "UserEmailList: items %d and %d are the same address %s.", j, i, e)
-		}
-		seen[e] = i
+	if err := chimevoice.CheckEmails(emails); err != nil {
+		return nil, err
 	}
 	var out []chimevoice.Invite
 	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
@@ -330,7 +326,11 @@ func (s *Store) lockUser(ctx context.Context, tx *Tx, owner, accountID, userID s
 }
 
 // AssociatePhoneNumberWithUser implements chimevoice.AccountService.
-func (s *Store) AssociatePhoneNumberWithUser(ctx context.Context, c chimevoice.Caller, accountID, userID, e164 string) error {
+func (s *Store) AssociatePhoneNumberWithUser(ctx context.Context, c chimevoice.Caller, accountID, userID, id string) error {
+	e164, err := chimevoice.ParsePhoneNumberID("E164PhoneNumber", id)
+	if err != nil {
+		return err
+	}
 	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
 		u, err := s.lockUser(ctx, tx, c.AccountID, accountID, userID)
 		if err != nil {

@@ -85,12 +85,19 @@ func (s *Store) associations(ctx context.Context, q querier, account string, e16
 }
 
 // GetPhoneNumber implements chimevoice.PhoneNumberService.
-func (s *Store) GetPhoneNumber(ctx context.Context, c chimevoice.Caller, e164 string) (*chimevoice.PhoneNumber, error) {
+func (s *Store) GetPhoneNumber(ctx context.Context, c chimevoice.Caller, id string) (*chimevoice.PhoneNumber, error) {
+	e164, err := chimevoice.ParsePhoneNumberID("PhoneNumberId", id)
+	if err != nil {
+		return nil, err
+	}
 	return s.getNumber(ctx, reader{s}, c.AccountID, e164, false)
 }
 
 // ListPhoneNumbers implements chimevoice.PhoneNumberService.
 func (s *Store) ListPhoneNumbers(ctx context.Context, c chimevoice.Caller, f chimevoice.PhoneNumberFilter) ([]*chimevoice.PhoneNumber, string, error) {
+	if err := f.Validate(); err != nil {
+		return nil, "", err
+	}
 	if f.Limit <= 0 {
 		f.Limit = 100
 	}
@@ -211,6 +218,9 @@ func (s *Store) states(ctx context.Context, tx *Tx, account string, e164s []stri
 
 // BatchDeletePhoneNumbers implements chimevoice.PhoneNumberService.
 func (s *Store) BatchDeletePhoneNumbers(ctx context.Context, c chimevoice.Caller, ids []chimevoice.BatchID) ([]chimevoice.PhoneNumberError, error) {
+	if err := chimevoice.CheckBatch("PhoneNumberIds", ids); err != nil {
+		return nil, err
+	}
 	var failed []chimevoice.PhoneNumberError
 	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
 		failed = failed[:0]
@@ -285,7 +295,11 @@ func (s *Store) queueForDeletion(ctx context.Context, tx *Tx, account string, e1
 }
 
 // DeletePhoneNumber implements chimevoice.PhoneNumberService.
-func (s *Store) DeletePhoneNumber(ctx context.Context, c chimevoice.Caller, e164 string) error {
+func (s *Store) DeletePhoneNumber(ctx context.Context, c chimevoice.Caller, id string) error {
+	e164, err := chimevoice.ParsePhoneNumberID("PhoneNumberId", id)
+	if err != nil {
+		return err
+	}
 	failed, err := s.BatchDeletePhoneNumbers(ctx, c, []chimevoice.BatchID{{Raw: e164, E164: e164}})
 	if err != nil || len(failed) == 0 {
 		return err
@@ -321,9 +335,13 @@ func (s *Store) checkQuota(ctx context.Context, tx *Tx, account string, n int) e
 }
 
 // RestorePhoneNumber implements chimevoice.PhoneNumberService.
-func (s *Store) RestorePhoneNumber(ctx context.Context, c chimevoice.Caller, e164 string) (*chimevoice.PhoneNumber, error) {
+func (s *Store) RestorePhoneNumber(ctx context.Context, c chimevoice.Caller, id string) (*chimevoice.PhoneNumber, error) {
+	e164, err := chimevoice.ParsePhoneNumberID("PhoneNumberId", id)
+	if err != nil {
+		return nil, err
+	}
 	var out *chimevoice.PhoneNumber
-	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
+	err = s.write(ctx, func(ctx context.Context, tx *Tx) error {
 		n, err := s.getNumber(ctx, tx, c.AccountID, e164, true)
 		if err != nil {
 			return err
@@ -347,6 +365,9 @@ func (s *Store) RestorePhoneNumber(ctx context.Context, c chimevoice.Caller, e16
 
 // UpdatePhoneNumber implements chimevoice.PhoneNumberService.
 func (s *Store) UpdatePhoneNumber(ctx context.Context, c chimevoice.Caller, u chimevoice.PhoneNumberUpdate) (*chimevoice.PhoneNumber, error) {
+	if err := u.Validate(); err != nil {
+		return nil, err
+	}
 	var out *chimevoice.PhoneNumber
 	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
 		n, err := s.getNumber(ctx, tx, c.AccountID, u.E164, true)
@@ -402,12 +423,19 @@ func (s *Store) applyUpdate(ctx context.Context, tx *Tx, n *chimevoice.PhoneNumb
 
 // BatchUpdatePhoneNumbers implements chimevoice.PhoneNumberService.
 func (s *Store) BatchUpdatePhoneNumbers(ctx context.Context, c chimevoice.Caller, us []chimevoice.PhoneNumberUpdate) ([]chimevoice.PhoneNumberError, error) {
+	if err := chimevoice.CheckUpdateBatch(us); err != nil {
+		return nil, err
+	}
 	var failed []chimevoice.PhoneNumberError
 	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
 		failed = failed[:0]
 		for _, u := range us {
 			if u.E164 == "" {
 				failed = append(failed, chimevoice.PhoneNumberError{PhoneNumberID: u.Raw, Code: chimevoice.CodeBadRequest, Message: "The phone number ID is not a valid E.164 number."})
+				continue
+			}
+			if err := u.Validate(); err != nil {
+				failed = append(failed, chimevoice.PhoneNumberError{PhoneNumberID: u.Raw, Code: chimevoice.CodeBadRequest, Message: chimevoice.ErrorMessage(err)})
 				continue
 			}
 			n, err := s.getNumber(ctx, tx, c.AccountID, u.E164, true)

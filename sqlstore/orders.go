@@ -26,10 +26,14 @@ func supported(pt chimevoice.ProductType, country string, typ chimevoice.NumberT
 // once (inserted as AcquireInProgress, owned by the account), so no other
 // order or account can take it; the others fail when the order completes.
 func (s *Store) CreatePhoneNumberOrder(ctx context.Context, c chimevoice.Caller, r chimevoice.OrderRequest) (*chimevoice.Order, error) {
+	if err := r.Validate(); err != nil {
+		return nil, err
+	}
+	nums := r.Numbers()
 	var out *chimevoice.Order
 	id := uuid.NewString()
 	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
-		if err := s.checkQuota(ctx, tx, c.AccountID, len(r.E164s)); err != nil {
+		if err := s.checkQuota(ctx, tx, c.AccountID, len(nums)); err != nil {
 			return err
 		}
 		imported, err := s.poolImported(ctx, tx)
@@ -42,16 +46,16 @@ func (s *Store) CreatePhoneNumberOrder(ctx context.Context, c chimevoice.Caller,
 			return err
 		}
 		o := &chimevoice.Order{ID: id, AccountID: c.AccountID, ProductType: r.ProductType, Status: chimevoice.OrderProcessing, OrderType: "New", Name: r.Name, CreatedAt: tx.now, UpdatedAt: tx.now}
-		items := make([][]any, 0, len(r.E164s))
-		reserve := make([][]any, 0, len(r.E164s))
-		for i, e164 := range r.E164s {
+		items := make([][]any, 0, len(nums))
+		reserve := make([][]any, 0, len(nums))
+		for i, e164 := range nums {
 			items = append(items, []any{id, i, e164})
 			o.Numbers = append(o.Numbers, chimevoice.OrderedNumber{E164: e164, Status: chimevoice.OrderedProcessing})
 		}
 		// Reserve in key order: two orders of overlapping numbers then wait
 		// for each other instead of deadlocking (which PostgreSQL detects
 		// only after deadlock_timeout, a second).
-		for _, e164 := range slices.Sorted(slices.Values(r.E164s)) {
+		for _, e164 := range slices.Sorted(slices.Values(nums)) {
 			info, ok, err := s.classify(ctx, tx, e164, imported)
 			if err != nil {
 				return err

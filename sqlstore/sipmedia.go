@@ -31,24 +31,12 @@ func ruleNotFound(id string) error {
 	return chimevoice.Errorf(chimevoice.CodeNotFound, "The SIP rule %s was not found.", id)
 }
 
-// checkEndpoints requires exactly one endpoint with a Lambda ARN (the
-// model bounds the list but leaves LambdaArn optional).
-func checkEndpoints(endpoints []string) error {
-	if len(endpoints) != 1 {
-		return chimevoice.Errorf(chimevoice.CodeBadRequest, "Endpoints: exactly one endpoint is required, got %d.", len(endpoints))
-	}
-	if endpoints[0] == "" {
-		return chimevoice.Errorf(chimevoice.CodeBadRequest, "Endpoints[0].LambdaArn: the Lambda function ARN is required.")
-	}
-	return nil
-}
-
 // CreateSipMediaApplication implements chimevoice.SipMediaService.
 func (s *Store) CreateSipMediaApplication(ctx context.Context, c chimevoice.Caller, in chimevoice.SipMediaApplicationInput) (*chimevoice.SipMediaApplication, error) {
-	if err := checkEndpoints(in.Endpoints); err != nil {
-		return nil, err
+	if in.Endpoints == nil {
+		in.Endpoints = []string{} // required on create
 	}
-	if err := chimevoice.CheckTags("Tags", in.Tags); err != nil {
+	if err := in.Validate(); err != nil {
 		return nil, err
 	}
 	id := uuid.NewString()
@@ -93,10 +81,8 @@ func (s *Store) ListSipMediaApplications(ctx context.Context, c chimevoice.Calle
 
 // UpdateSipMediaApplication implements chimevoice.SipMediaService.
 func (s *Store) UpdateSipMediaApplication(ctx context.Context, c chimevoice.Caller, id string, in chimevoice.SipMediaApplicationInput) (*chimevoice.SipMediaApplication, error) {
-	if in.Endpoints != nil {
-		if err := checkEndpoints(in.Endpoints); err != nil {
-			return nil, err
-		}
+	if err := in.Validate(); err != nil {
+		return nil, err
 	}
 	var out *chimevoice.SipMediaApplication
 	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
@@ -204,9 +190,6 @@ func (s *Store) getRule(ctx context.Context, q querier, account, id string, lock
 func (s *Store) putRuleTargets(ctx context.Context, tx *Tx, account, rule string, targets []chimevoice.SipRuleTarget) ([]chimevoice.SipRuleTarget, error) {
 	out := make([]chimevoice.SipRuleTarget, len(targets))
 	for i, t := range targets {
-		if t.SipMediaApplicationID == "" {
-			return nil, chimevoice.Errorf(chimevoice.CodeBadRequest, "TargetApplications[%d].SipMediaApplicationId: the SIP media application ID is required.", i)
-		}
 		a, err := s.getSMA(ctx, tx, account, t.SipMediaApplicationID, true)
 		if chimevoice.ErrorCode(err) == chimevoice.CodeNotFound {
 			return nil, chimevoice.Errorf(chimevoice.CodeBadRequest, "TargetApplications[%d].SipMediaApplicationId: the SIP media application %s was not found.", i, t.SipMediaApplicationID)
@@ -271,6 +254,9 @@ func (s *Store) ruleTrigger(ctx context.Context, tx *Tx, account string, r chime
 
 // CreateSipRule implements chimevoice.SipMediaService.
 func (s *Store) CreateSipRule(ctx context.Context, c chimevoice.Caller, r chimevoice.SipRule) (*chimevoice.SipRule, error) {
+	if err := r.Validate(); err != nil {
+		return nil, err
+	}
 	r.ID, r.AccountID = uuid.NewString(), c.AccountID
 	var out *chimevoice.SipRule
 	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
@@ -331,6 +317,9 @@ func (s *Store) ListSipRules(ctx context.Context, c chimevoice.Caller, smaID str
 
 // UpdateSipRule implements chimevoice.SipMediaService.
 func (s *Store) UpdateSipRule(ctx context.Context, c chimevoice.Caller, id string, u chimevoice.SipRuleUpdate) (*chimevoice.SipRule, error) {
+	if err := u.Validate(); err != nil {
+		return nil, err
+	}
 	var out *chimevoice.SipRule
 	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
 		r, err := s.getRule(ctx, tx, c.AccountID, id, true)

@@ -34,7 +34,7 @@ func groupNotFound(id string) error {
 
 // CreateVoiceConnector implements chimevoice.VoiceConnectorService.
 func (s *Store) CreateVoiceConnector(ctx context.Context, c chimevoice.Caller, in chimevoice.VoiceConnectorInput) (*chimevoice.VoiceConnector, error) {
-	if err := chimevoice.CheckTags("Tags", in.Tags); err != nil {
+	if err := in.Validate(); err != nil {
 		return nil, err
 	}
 	id := newVoiceConnectorID()
@@ -198,9 +198,6 @@ func (s *Store) getGroup(ctx context.Context, q querier, account, id string) (*c
 // each Voice Connector (in ID order), so that none is deleted while the
 // group is changed to hold it.
 func (s *Store) putGroupItems(ctx context.Context, tx *Tx, account, group string, items []chimevoice.VoiceConnectorItem) error {
-	if err := chimevoice.CheckGroupItems(items); err != nil {
-		return err
-	}
 	order := make([]int, len(items))
 	for i := range order {
 		order[i] = i
@@ -224,9 +221,12 @@ func (s *Store) putGroupItems(ctx context.Context, tx *Tx, account, group string
 }
 
 // CreateVoiceConnectorGroup implements chimevoice.VoiceConnectorService.
-func (s *Store) CreateVoiceConnectorGroup(ctx context.Context, c chimevoice.Caller, name string, items []chimevoice.VoiceConnectorItem) (*chimevoice.VoiceConnectorGroup, error) {
+func (s *Store) CreateVoiceConnectorGroup(ctx context.Context, c chimevoice.Caller, in chimevoice.VoiceConnectorGroupInput) (*chimevoice.VoiceConnectorGroup, error) {
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
 	id := uuid.NewString()
-	g := &chimevoice.VoiceConnectorGroup{ID: id, AccountID: c.AccountID, Name: name, ARN: chimevoice.ARN(region(c), c.AccountID, chimevoice.KindVoiceConnectorGroup, id), Items: items}
+	g := &chimevoice.VoiceConnectorGroup{ID: id, AccountID: c.AccountID, Name: in.Name, ARN: chimevoice.ARN(region(c), c.AccountID, chimevoice.KindVoiceConnectorGroup, id), Items: in.Items}
 	if g.Items == nil {
 		g.Items = []chimevoice.VoiceConnectorItem{}
 	}
@@ -235,7 +235,7 @@ func (s *Store) CreateVoiceConnectorGroup(ctx context.Context, c chimevoice.Call
 		if _, err := tx.exec(ctx, `INSERT INTO voice_connector_groups (`+groupCols+`) VALUES (?, ?, ?, ?, ?, ?)`, g.ID, g.AccountID, g.Name, g.ARN, ms(tx.now), ms(tx.now)); err != nil {
 			return err
 		}
-		return s.putGroupItems(ctx, tx, c.AccountID, id, items)
+		return s.putGroupItems(ctx, tx, c.AccountID, id, in.Items)
 	})
 	if err != nil {
 		return nil, err
@@ -259,16 +259,19 @@ func (s *Store) ListVoiceConnectorGroups(ctx context.Context, c chimevoice.Calle
 }
 
 // UpdateVoiceConnectorGroup implements chimevoice.VoiceConnectorService.
-func (s *Store) UpdateVoiceConnectorGroup(ctx context.Context, c chimevoice.Caller, id, name string, items []chimevoice.VoiceConnectorItem) (*chimevoice.VoiceConnectorGroup, error) {
+func (s *Store) UpdateVoiceConnectorGroup(ctx context.Context, c chimevoice.Caller, id string, in chimevoice.VoiceConnectorGroupInput) (*chimevoice.VoiceConnectorGroup, error) {
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
 	var out *chimevoice.VoiceConnectorGroup
 	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
 		if err := s.lockRow(ctx, tx, "voice_connector_groups", c.AccountID, id, groupNotFound(id)); err != nil {
 			return err
 		}
-		if err := s.putGroupItems(ctx, tx, c.AccountID, id, items); err != nil {
+		if err := s.putGroupItems(ctx, tx, c.AccountID, id, in.Items); err != nil {
 			return err
 		}
-		if _, err := tx.exec(ctx, `UPDATE voice_connector_groups SET name = ?, updated_at = ? WHERE id = ?`, name, ms(tx.now), id); err != nil {
+		if _, err := tx.exec(ctx, `UPDATE voice_connector_groups SET name = ?, updated_at = ? WHERE id = ?`, in.Name, ms(tx.now), id); err != nil {
 			return err
 		}
 		g, err := s.getGroup(ctx, tx, c.AccountID, id)
@@ -341,6 +344,9 @@ func (s *Store) batchNumbers(ctx context.Context, tx *Tx, account string, ids []
 // locks the target, then the numbers: a concurrent delete of either waits
 // and then sees the associations, or ran first and is seen here.
 func (s *Store) AssociatePhoneNumbers(ctx context.Context, c chimevoice.Caller, r chimevoice.AssociateRequest) ([]chimevoice.PhoneNumberError, error) {
+	if err := r.Validate(); err != nil {
+		return nil, err
+	}
 	want := chimevoice.Association{Name: r.Target, Value: r.TargetID}
 	var failed []chimevoice.PhoneNumberError
 	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
@@ -382,6 +388,9 @@ func (s *Store) AssociatePhoneNumbers(ctx context.Context, c chimevoice.Caller, 
 
 // DisassociatePhoneNumbers implements chimevoice.VoiceConnectorService.
 func (s *Store) DisassociatePhoneNumbers(ctx context.Context, c chimevoice.Caller, r chimevoice.AssociateRequest) ([]chimevoice.PhoneNumberError, error) {
+	if err := r.Validate(); err != nil {
+		return nil, err
+	}
 	want := chimevoice.Association{Name: r.Target, Value: r.TargetID}
 	var failed []chimevoice.PhoneNumberError
 	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
