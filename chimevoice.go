@@ -14,7 +14,7 @@ const Version = "0.1.0"
 // Status is the status of a phone number (the models' PhoneNumberStatus).
 type Status string
 
-// The statuses a number moves through (DESIGN §3).
+// The statuses a number moves through (docs/design.md, "The life of a phone number").
 const (
 	StatusAcquireInProgress Status = "AcquireInProgress"
 	StatusUnassigned        Status = "Unassigned"
