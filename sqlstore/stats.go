@@ -16,7 +16,6 @@ type counters struct {
 	orders [len(chimevoice.CompletedOrderStatuses)]atomic.Int64
 }
 
-
 func (c *counters) orderCompleted(st chimevoice.OrderStatus) {
 	for i, s := range chimevoice.CompletedOrderStatuses {
 		if s == st {
