@@ -3,6 +3,7 @@ package chimevoice
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Code is an AWS Chime error code: the value of the ErrorCode enum that
@@ -57,6 +58,9 @@ func Errorf(code Code, format string, args ...any) *Error {
 func FieldErrorf(field, format string, args ...any) *Error {
 	return &Error{Code: CodeBadRequest, Field: field, Message: field + ": " + fmt.Sprintf(format, args...)}
 }
+
+// Detail is the message without the field it starts with.
+func (e *Error) Detail() string { return strings.TrimPrefix(e.Message, e.Field+": ") }
 
 // ErrorField returns the field err is about if it is (or wraps) an *Error
 // that names one, and "" otherwise.

@@ -156,7 +156,7 @@ func (s *Store) Purge(ctx context.Context) (int, error) {
 
 func (s *Store) purgeBatch(ctx context.Context, tx *Tx) (int, error) {
 	cutoff := ms(tx.now.Add(-s.cfg.Retention))
-	rows, err := tx.query(ctx, `SELECT e164 FROM phone_numbers WHERE deleted_at IS NOT NULL AND deleted_at <= ? ORDER BY deleted_at, e164 LIMIT ?`+s.d.ForUpdate, cutoff, purgeBatch)
+	rows, err := tx.query(ctx, `SELECT e164 FROM phone_numbers WHERE deleted_at IS NOT NULL AND deleted_at <= ? ORDER BY deleted_at, e164 LIMIT ?`+s.lockClause(tx), cutoff, purgeBatch)
 	if err != nil {
 		return 0, err
 	}

@@ -112,20 +112,6 @@ func (s *Store) poolImported(ctx context.Context, q querier) (bool, error) {
 	return true, nil
 }
 
-const orderCols = `id, account_id, product_type, status, order_type, name, created_at, updated_at`
-
-func scanOrder(sc interface{ Scan(...any) error }) (*chimevoice.Order, error) {
-	var o chimevoice.Order
-	var pt, status string
-	var created, updated int64
-	if err := sc.Scan(&o.ID, &o.AccountID, &pt, &status, &o.OrderType, &o.Name, &created, &updated); err != nil {
-		return nil, err
-	}
-	o.ProductType, o.Status = chimevoice.ProductType(pt), chimevoice.OrderStatus(status)
-	o.CreatedAt, o.UpdatedAt = fromMS(created), fromMS(updated)
-	return &o, nil
-}
-
 // orderItems fills the numbers of the given orders.
 func (s *Store) orderItems(ctx context.Context, q querier, orders []*chimevoice.Order) error {
 	if len(orders) == 0 {
@@ -157,12 +143,9 @@ func (s *Store) orderItems(ctx context.Context, q querier, orders []*chimevoice.
 // GetPhoneNumberOrder implements chimevoice.OrderService.
 func (s *Store) GetPhoneNumberOrder(ctx context.Context, c chimevoice.Caller, id string) (*chimevoice.Order, error) {
 	r := reader{s}
-	o, err := scanOrder(r.queryRow(ctx, `SELECT `+orderCols+` FROM phone_number_orders WHERE id = ? AND account_id = ?`, strings.ToLower(id), c.AccountID))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, chimevoice.Errorf(chimevoice.CodeNotFound, "The phone number order %s was not found.", id)
-	}
+	o, err := get(ctx, s, r, ordersTable, c.AccountID, strings.ToLower(id))
 	if err != nil {
-		return nil, s.wrap(err, "get order")
+		return nil, err
 	}
 	if err := s.orderItems(ctx, r, []*chimevoice.Order{o}); err != nil {
 		return nil, err
@@ -186,14 +169,14 @@ func (s *Store) ListPhoneNumberOrders(ctx context.Context, c chimevoice.Caller, 
 		afterAt, afterID = at, id
 	}
 	r := reader{s}
-	rows, err := r.query(ctx, `SELECT `+orderCols+` FROM phone_number_orders WHERE account_id = ? AND (created_at > ? OR (created_at = ? AND id > ?)) ORDER BY created_at, id LIMIT ?`,
+	rows, err := r.query(ctx, ordersTable.selectFrom()+` WHERE account_id = ? AND (created_at > ? OR (created_at = ? AND id > ?)) ORDER BY created_at, id LIMIT ?`,
 		c.AccountID, afterAt, afterAt, afterID, limit+1)
 	if err != nil {
 		return nil, "", err
 	}
 	var out []*chimevoice.Order
 	for rows.Next() {
-		o, err := scanOrder(rows)
+		o, err := ordersTable.scan(rows)
 		if err != nil {
 			rows.Close()
 			return nil, "", s.wrap(err, "scan order")

@@ -9,28 +9,6 @@ import (
 	"github.com/chimevoice/chimevoice"
 )
 
-const smaCols = `id, account_id, aws_region, name, lambda_arn, arn, created_at, updated_at`
-
-func scanSMA(sc scanner) (*chimevoice.SipMediaApplication, error) {
-	var a chimevoice.SipMediaApplication
-	var lambda string
-	var created, updated int64
-	if err := sc.Scan(&a.ID, &a.AccountID, &a.AwsRegion, &a.Name, &lambda, &a.ARN, &created, &updated); err != nil {
-		return nil, err
-	}
-	a.Endpoints = []string{lambda}
-	a.CreatedAt, a.UpdatedAt = fromMS(created), fromMS(updated)
-	return &a, nil
-}
-
-func smaNotFound(id string) error {
-	return chimevoice.Errorf(chimevoice.CodeNotFound, "The SIP media application %s was not found.", id)
-}
-
-func ruleNotFound(id string) error {
-	return chimevoice.Errorf(chimevoice.CodeNotFound, "The SIP rule %s was not found.", id)
-}
-
 // CreateSipMediaApplication implements chimevoice.SipMediaService.
 func (s *Store) CreateSipMediaApplication(ctx context.Context, c chimevoice.Caller, in chimevoice.SipMediaApplicationInput) (*chimevoice.SipMediaApplication, error) {
 	if in.Endpoints == nil {
@@ -44,8 +22,7 @@ func (s *Store) CreateSipMediaApplication(ctx context.Context, c chimevoice.Call
 		ARN: chimevoice.ARN(region(c), c.AccountID, chimevoice.KindSipMediaApplication, id)}
 	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
 		a.CreatedAt, a.UpdatedAt = tx.now, tx.now
-		if _, err := tx.exec(ctx, `INSERT INTO sip_media_applications (`+smaCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			a.ID, a.AccountID, a.AwsRegion, a.Name, a.Endpoints[0], a.ARN, ms(tx.now), ms(tx.now)); err != nil {
+		if err := smaTable.insert(ctx, tx, a); err != nil {
 			return err
 		}
 		return s.putTags(ctx, tx, c.AccountID, a.ARN, in.Tags)
@@ -56,27 +33,14 @@ func (s *Store) CreateSipMediaApplication(ctx context.Context, c chimevoice.Call
 	return a, nil
 }
 
-func (s *Store) getSMA(ctx context.Context, q querier, account, id string, lock bool) (*chimevoice.SipMediaApplication, error) {
-	query := `SELECT ` + smaCols + ` FROM sip_media_applications WHERE id = ? AND account_id = ?`
-	if lock {
-		query += s.d.ForUpdate
-	}
-	a, err := scanSMA(q.queryRow(ctx, query, id, account))
-	if isNoRows(err) {
-		return nil, smaNotFound(id)
-	}
-	return a, s.wrap(err, "get sip media application")
-}
-
 // GetSipMediaApplication implements chimevoice.SipMediaService.
 func (s *Store) GetSipMediaApplication(ctx context.Context, c chimevoice.Caller, id string) (*chimevoice.SipMediaApplication, error) {
-	return s.getSMA(ctx, reader{s}, c.AccountID, id, false)
+	return get(ctx, s, reader{s}, smaTable, c.AccountID, id)
 }
 
 // ListSipMediaApplications implements chimevoice.SipMediaService.
 func (s *Store) ListSipMediaApplications(ctx context.Context, c chimevoice.Caller, p chimevoice.Page) ([]*chimevoice.SipMediaApplication, string, error) {
-	return listPage(ctx, s, "sma1", p, `SELECT `+smaCols+` FROM sip_media_applications WHERE account_id = ?`, []any{c.AccountID}, scanSMA,
-		func(a *chimevoice.SipMediaApplication) (time.Time, string) { return a.CreatedAt, a.ID })
+	return list(ctx, s, smaTable, "sma1", p, c.AccountID, "", nil, func(a *chimevoice.SipMediaApplication) (time.Time, string) { return a.CreatedAt, a.ID })
 }
 
 // UpdateSipMediaApplication implements chimevoice.SipMediaService.
@@ -86,7 +50,7 @@ func (s *Store) UpdateSipMediaApplication(ctx context.Context, c chimevoice.Call
 	}
 	var out *chimevoice.SipMediaApplication
 	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
-		a, err := s.getSMA(ctx, tx, c.AccountID, id, true)
+		a, err := get(ctx, s, tx, smaTable, c.AccountID, id)
 		if err != nil {
 			return err
 		}
@@ -109,7 +73,7 @@ func (s *Store) UpdateSipMediaApplication(ctx context.Context, c chimevoice.Call
 // DeleteSipMediaApplication implements chimevoice.SipMediaService.
 func (s *Store) DeleteSipMediaApplication(ctx context.Context, c chimevoice.Caller, id string) error {
 	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
-		a, err := s.getSMA(ctx, tx, c.AccountID, id, true)
+		a, err := get(ctx, s, tx, smaTable, c.AccountID, id)
 		if err != nil {
 			return err
 		}
@@ -127,21 +91,6 @@ func (s *Store) DeleteSipMediaApplication(ctx context.Context, c chimevoice.Call
 		_, err = tx.exec(ctx, `DELETE FROM sip_media_applications WHERE id = ?`, id)
 		return err
 	})
-}
-
-const ruleCols = `id, account_id, name, disabled, trigger_type, trigger_value, created_at, updated_at`
-
-func scanRule(sc scanner) (*chimevoice.SipRule, error) {
-	var r chimevoice.SipRule
-	var trigger string
-	var created, updated int64
-	if err := sc.Scan(&r.ID, &r.AccountID, &r.Name, &r.Disabled, &trigger, &r.TriggerValue, &created, &updated); err != nil {
-		return nil, err
-	}
-	r.TriggerType = chimevoice.SipRuleTriggerType(trigger)
-	r.CreatedAt, r.UpdatedAt = fromMS(created), fromMS(updated)
-	r.Targets = []chimevoice.SipRuleTarget{}
-	return &r, nil
 }
 
 // ruleTargets fills the targets of the rules.
@@ -169,17 +118,10 @@ func (s *Store) ruleTargets(ctx context.Context, q querier, rules []*chimevoice.
 	return err
 }
 
-func (s *Store) getRule(ctx context.Context, q querier, account, id string, lock bool) (*chimevoice.SipRule, error) {
-	query := `SELECT ` + ruleCols + ` FROM sip_rules WHERE id = ? AND account_id = ?`
-	if lock {
-		query += s.d.ForUpdate
-	}
-	r, err := scanRule(q.queryRow(ctx, query, id, account))
-	if isNoRows(err) {
-		return nil, ruleNotFound(id)
-	}
+func (s *Store) getRule(ctx context.Context, q querier, account, id string) (*chimevoice.SipRule, error) {
+	r, err := get(ctx, s, q, rulesTable, account, id)
 	if err != nil {
-		return nil, s.wrap(err, "get sip rule")
+		return nil, err
 	}
 	return r, s.ruleTargets(ctx, q, []*chimevoice.SipRule{r})
 }
@@ -190,7 +132,7 @@ func (s *Store) getRule(ctx context.Context, q querier, account, id string, lock
 func (s *Store) putRuleTargets(ctx context.Context, tx *Tx, account, rule string, targets []chimevoice.SipRuleTarget) ([]chimevoice.SipRuleTarget, error) {
 	out := make([]chimevoice.SipRuleTarget, len(targets))
 	for i, t := range targets {
-		a, err := s.getSMA(ctx, tx, account, t.SipMediaApplicationID, true)
+		a, err := get(ctx, s, tx, smaTable, account, t.SipMediaApplicationID)
 		if chimevoice.ErrorCode(err) == chimevoice.CodeNotFound {
 			return nil, chimevoice.Errorf(chimevoice.CodeBadRequest, "TargetApplications[%d].SipMediaApplicationId: the SIP media application %s was not found.", i, t.SipMediaApplicationID)
 		}
@@ -224,7 +166,7 @@ func (s *Store) putRuleTargets(ctx context.Context, tx *Tx, account, rule string
 func (s *Store) ruleTrigger(ctx context.Context, tx *Tx, account string, r chimevoice.SipRule) (string, error) {
 	if r.TriggerType == chimevoice.TriggerRequestURIHostname {
 		var id string
-		err := tx.queryRow(ctx, `SELECT id FROM voice_connectors WHERE account_id = ? AND outbound_host_name = ?`+s.d.ForUpdate, account, r.TriggerValue).Scan(&id)
+		err := tx.queryRow(ctx, `SELECT id FROM voice_connectors WHERE account_id = ? AND outbound_host_name = ?`+s.lockClause(tx), account, r.TriggerValue).Scan(&id)
 		if isNoRows(err) {
 			return "", chimevoice.Errorf(chimevoice.CodeBadRequest, "TriggerValue: no Voice Connector of the account has the outbound host name %q.", r.TriggerValue)
 		}
@@ -274,8 +216,7 @@ func (s *Store) CreateSipRule(ctx context.Context, c chimevoice.Caller, r chimev
 			return chimevoice.Errorf(chimevoice.CodeConflict, "TriggerValue: another SIP rule of the account already triggers on %s %s.", rule.TriggerType, trigger)
 		}
 		rule.CreatedAt, rule.UpdatedAt = tx.now, tx.now
-		if _, err := tx.exec(ctx, `INSERT INTO sip_rules (`+ruleCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			rule.ID, rule.AccountID, rule.Name, rule.Disabled, string(rule.TriggerType), trigger, ms(tx.now), ms(tx.now)); err != nil {
+		if err := rulesTable.insert(ctx, tx, &rule); err != nil {
 			return err
 		}
 		if rule.Targets, err = s.putRuleTargets(ctx, tx, c.AccountID, rule.ID, rule.Targets); err != nil {
@@ -297,18 +238,16 @@ func (s *Store) CreateSipRule(ctx context.Context, c chimevoice.Caller, r chimev
 
 // GetSipRule implements chimevoice.SipMediaService.
 func (s *Store) GetSipRule(ctx context.Context, c chimevoice.Caller, id string) (*chimevoice.SipRule, error) {
-	return s.getRule(ctx, reader{s}, c.AccountID, id, false)
+	return s.getRule(ctx, reader{s}, c.AccountID, id)
 }
 
 // ListSipRules implements chimevoice.SipMediaService.
 func (s *Store) ListSipRules(ctx context.Context, c chimevoice.Caller, smaID string, p chimevoice.Page) ([]*chimevoice.SipRule, string, error) {
-	q := `SELECT ` + ruleCols + ` FROM sip_rules WHERE account_id = ?`
-	args := []any{c.AccountID}
+	where, args := "", []any(nil)
 	if smaID != "" {
-		q += ` AND id IN (SELECT rule_id FROM sip_rule_targets WHERE sma_id = ?)`
-		args = append(args, smaID)
+		where, args = ` AND id IN (SELECT rule_id FROM sip_rule_targets WHERE sma_id = ?)`, []any{smaID}
 	}
-	rules, next, err := listPage(ctx, s, "rule1", p, q, args, scanRule, func(r *chimevoice.SipRule) (time.Time, string) { return r.CreatedAt, r.ID })
+	rules, next, err := list(ctx, s, rulesTable, "rule1", p, c.AccountID, where, args, func(r *chimevoice.SipRule) (time.Time, string) { return r.CreatedAt, r.ID })
 	if err != nil {
 		return nil, "", err
 	}
@@ -322,7 +261,7 @@ func (s *Store) UpdateSipRule(ctx context.Context, c chimevoice.Caller, id strin
 	}
 	var out *chimevoice.SipRule
 	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
-		r, err := s.getRule(ctx, tx, c.AccountID, id, true)
+		r, err := s.getRule(ctx, tx, c.AccountID, id)
 		if err != nil {
 			return err
 		}
@@ -348,7 +287,7 @@ func (s *Store) UpdateSipRule(ctx context.Context, c chimevoice.Caller, id strin
 // DeleteSipRule implements chimevoice.SipMediaService.
 func (s *Store) DeleteSipRule(ctx context.Context, c chimevoice.Caller, id string) error {
 	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
-		r, err := s.getRule(ctx, tx, c.AccountID, id, true)
+		r, err := s.getRule(ctx, tx, c.AccountID, id)
 		if err != nil {
 			return err
 		}
