@@ -245,7 +245,7 @@ func (s *Server) postFaults(w http.ResponseWriter, r *http.Request) {
 	if v := r.URL.Query().Get("seed"); v != "" {
 		n, err := strconv.ParseUint(v, 10, 64)
 		if err != nil {
-			writeError(ctx, w, s.log, chimevoice.Errorf(chimevoice.CodeBadRequest, "seed: %q is not an unsigned integer.", v))
+			writeError(ctx, w, s.log, chimevoice.FieldErrorf("seed", "%q is not an unsigned integer.", v))
 			return
 		}
 		seed = &n

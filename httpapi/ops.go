@@ -48,7 +48,7 @@ func (s *Server) getState(w http.ResponseWriter, r *http.Request) {
 	if v := r.URL.Query().Get("pool"); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
-			writeError(r.Context(), w, s.log, chimevoice.Errorf(chimevoice.CodeBadRequest, "pool: %q is not true or false.", v))
+			writeError(r.Context(), w, s.log, chimevoice.FieldErrorf("pool", "%q is not true or false.", v))
 			return
 		}
 		o.Pool = b

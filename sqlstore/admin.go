@@ -23,7 +23,7 @@ func (s *Store) Ping(ctx context.Context) error {
 // AdvanceClock implements chimevoice.AdminService.
 func (s *Store) AdvanceClock(ctx context.Context, d time.Duration) (time.Time, error) {
 	if d < 0 {
-		return time.Time{}, chimevoice.Errorf(chimevoice.CodeBadRequest, "Advance: the service clock never moves backwards (got %s).", d)
+		return time.Time{}, chimevoice.FieldErrorf("Advance", "the service clock never moves backwards (got %s).", d)
 	}
 	return s.moveClock(ctx, func(now time.Time) (time.Time, error) { return now.Add(d), nil })
 }
@@ -32,7 +32,7 @@ func (s *Store) AdvanceClock(ctx context.Context, d time.Duration) (time.Time, e
 func (s *Store) SetClock(ctx context.Context, t time.Time) (time.Time, error) {
 	return s.moveClock(ctx, func(now time.Time) (time.Time, error) {
 		if t.Before(now) {
-			return time.Time{}, chimevoice.Errorf(chimevoice.CodeBadRequest, "Set: %s is before the service clock (%s); the clock never moves backwards.", t.UTC().Format(time.RFC3339Nano), now.Format(time.RFC3339Nano))
+			return time.Time{}, chimevoice.FieldErrorf("Set", "%s is before the service clock (%s); the clock never moves backwards.", t.UTC().Format(time.RFC3339Nano), now.Format(time.RFC3339Nano))
 		}
 		return t, nil
 	})

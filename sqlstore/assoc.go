@@ -53,7 +53,7 @@ func decodePage(kind string, p chimevoice.Page) (page, error) {
 	if p.NextToken == "" {
 		return pg, nil
 	}
-	bad := chimevoice.Errorf(chimevoice.CodeBadRequest, "NextToken: the token is not valid.")
+	bad := chimevoice.FieldErrorf("NextToken", "the token is not valid.")
 	b, err := base64.RawURLEncoding.DecodeString(p.NextToken)
 	if err != nil {
 		return pg, bad

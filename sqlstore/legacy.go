@@ -301,7 +301,7 @@ func (s *Store) AssociatePhoneNumberWithUser(ctx context.Context, c chimevoice.C
 		}
 		d := chimevoice.AssociateRefusal(n.status, n.product, n.assocs, chimevoice.Association{Name: chimevoice.AssocUser, Value: userID}, false)
 		if d.Code != "" {
-			return chimevoice.Errorf(chimevoice.CodeBadRequest, "E164PhoneNumber: %s", d.Message)
+			return chimevoice.FieldErrorf("E164PhoneNumber", "%s", d.Message)
 		}
 		for _, a := range []chimevoice.Association{{Name: chimevoice.AssocUser, Value: userID}, {Name: chimevoice.AssocAccount, Value: accountID}} {
 			if err := s.addAssociation(ctx, tx, c.AccountID, []string{e164}, a); err != nil {

@@ -377,7 +377,7 @@ func (s *Store) applyUpdate(ctx context.Context, tx *Tx, n *chimevoice.PhoneNumb
 			return chimevoice.Errorf(chimevoice.CodeConflict, "The phone number %s is associated with %s %s; disassociate it before changing its ProductType.", n.E164, n.Associations[0].Name, n.Associations[0].Value)
 		}
 		if !supported(pt, n.Country, n.Type) {
-			return chimevoice.Errorf(chimevoice.CodeBadRequest, "ProductType: a %s %s number cannot have product type %s.", n.Country, n.Type, pt)
+			return chimevoice.FieldErrorf("ProductType", "a %s %s number cannot have product type %s.", n.Country, n.Type, pt)
 		}
 		if _, err := tx.exec(ctx, `UPDATE phone_numbers SET product_type = ?, updated_at = ? WHERE e164 = ?`, string(pt), ms(now), n.E164); err != nil {
 			return err

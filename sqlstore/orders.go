@@ -164,7 +164,7 @@ func (s *Store) ListPhoneNumberOrders(ctx context.Context, c chimevoice.Caller, 
 	if next != "" {
 		at, id, ok := decodeOrderToken(next)
 		if !ok {
-			return nil, "", chimevoice.Errorf(chimevoice.CodeBadRequest, "NextToken: the token is not valid.")
+			return nil, "", chimevoice.FieldErrorf("NextToken", "the token is not valid.")
 		}
 		afterAt, afterID = at, id
 	}

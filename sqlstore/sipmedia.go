@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/google/uuid"
@@ -134,7 +135,7 @@ func (s *Store) putRuleTargets(ctx context.Context, tx *Tx, account, rule string
 	for i, t := range targets {
 		a, err := get(ctx, s, tx, smaTable, account, t.SipMediaApplicationID)
 		if chimevoice.ErrorCode(err) == chimevoice.CodeNotFound {
-			return nil, chimevoice.Errorf(chimevoice.CodeBadRequest, "TargetApplications[%d].SipMediaApplicationId: the SIP media application %s was not found.", i, t.SipMediaApplicationID)
+			return nil, chimevoice.FieldErrorf(fmt.Sprintf("TargetApplications[%d].SipMediaApplicationId", i), "the SIP media application %s was not found.", t.SipMediaApplicationID)
 		}
 		if err != nil {
 			return nil, err
@@ -143,7 +144,7 @@ func (s *Store) putRuleTargets(ctx context.Context, tx *Tx, account, rule string
 			t.AwsRegion = a.AwsRegion
 		}
 		if t.AwsRegion != a.AwsRegion {
-			return nil, chimevoice.Errorf(chimevoice.CodeBadRequest, "TargetApplications[%d].AwsRegion: the SIP media application %s is in %s, not %s.", i, a.ID, a.AwsRegion, t.AwsRegion)
+			return nil, chimevoice.FieldErrorf(fmt.Sprintf("TargetApplications[%d].AwsRegion", i), "the SIP media application %s is in %s, not %s.", a.ID, a.AwsRegion, t.AwsRegion)
 		}
 		out[i] = t
 	}
@@ -168,13 +169,13 @@ func (s *Store) ruleTrigger(ctx context.Context, tx *Tx, account string, r chime
 		var id string
 		err := tx.queryRow(ctx, `SELECT id FROM voice_connectors WHERE account_id = ? AND outbound_host_name = ?`+s.lockClause(tx), account, r.TriggerValue).Scan(&id)
 		if isNoRows(err) {
-			return "", chimevoice.Errorf(chimevoice.CodeBadRequest, "TriggerValue: no Voice Connector of the account has the outbound host name %q.", r.TriggerValue)
+			return "", chimevoice.FieldErrorf("TriggerValue", "no Voice Connector of the account has the outbound host name %q.", r.TriggerValue)
 		}
 		return r.TriggerValue, s.wrap(err, "find voice connector by host name")
 	}
 	e164, ok := chimevoice.ParseID(r.TriggerValue)
 	if !ok {
-		return "", chimevoice.Errorf(chimevoice.CodeBadRequest, "TriggerValue: %q is not an E.164 phone number.", r.TriggerValue)
+		return "", chimevoice.FieldErrorf("TriggerValue", "%q is not an E.164 phone number.", r.TriggerValue)
 	}
 	nums, err := s.lockNumbers(ctx, tx, account, []string{e164})
 	if err != nil {
@@ -182,7 +183,7 @@ func (s *Store) ruleTrigger(ctx context.Context, tx *Tx, account string, r chime
 	}
 	n := nums[e164]
 	if n == nil {
-		return "", chimevoice.Errorf(chimevoice.CodeBadRequest, "TriggerValue: the phone number %s is not in the account's inventory.", e164)
+		return "", chimevoice.FieldErrorf("TriggerValue", "the phone number %s is not in the account's inventory.", e164)
 	}
 	d := chimevoice.AssociateRefusal(n.status, n.product, n.assocs, chimevoice.Association{Name: chimevoice.AssocSipRule, Value: r.ID}, false)
 	switch d.Code {
@@ -191,7 +192,7 @@ func (s *Store) ruleTrigger(ctx context.Context, tx *Tx, account string, r chime
 	case chimevoice.CodeConflict, chimevoice.CodePhoneNumberAssociationsExist, chimevoice.CodeVoiceConnectorGroupAssociationsExist:
 		return "", chimevoice.Errorf(chimevoice.CodeConflict, "TriggerValue: %s", d.Message)
 	}
-	return "", chimevoice.Errorf(chimevoice.CodeBadRequest, "TriggerValue: %s", d.Message)
+	return "", chimevoice.FieldErrorf("TriggerValue", "%s", d.Message)
 }
 
 // CreateSipRule implements chimevoice.SipMediaService.

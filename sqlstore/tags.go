@@ -19,7 +19,7 @@ func (s *Store) resolveARN(ctx context.Context, q querier, account, arn string) 
 	_, _, kind, id, ok := chimevoice.ParseARN(arn)
 	table := taggable[kind]
 	if !ok || table == "" {
-		return chimevoice.Errorf(chimevoice.CodeBadRequest, "ResourceARN: %q is not the ARN of a Voice Connector (…:vc/<id>) or SIP media application (…:sma/<id>).", arn)
+		return chimevoice.FieldErrorf("ResourceARN", "%q is not the ARN of a Voice Connector (…:vc/<id>) or SIP media application (…:sma/<id>).", arn)
 	}
 	var got string
 	err := q.queryRow(ctx, `SELECT id FROM `+table+` WHERE id = ? AND account_id = ? AND arn = ?`+s.lockClause(q), id, account, arn).Scan(&got)

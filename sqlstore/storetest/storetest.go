@@ -123,6 +123,12 @@ func Run(t *testing.T, b chimevoicetest.Backend) {
 		{"ConcurrentQuota", testConcurrentQuota},
 		{"ConcurrentClock", testConcurrentClock},
 		{"Replicas", testReplicas},
+		{"VoiceConnectors", testVoiceConnectors},
+		{"Groups", testGroups},
+		{"SipMedia", testSipMedia},
+		{"TagsAndSettings", testTagsAndSettings},
+		{"Legacy", testLegacy},
+		{"State", testState},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, b) })
