@@ -82,7 +82,9 @@ func testVoiceConnectors(t *testing.T, b chimevoicetest.Backend) {
 		}
 		vcs = append(vcs, v)
 	}
-	listed := allPages(t, func(p chimevoice.Page) ([]*chimevoice.VoiceConnector, string, error) { return st.ListVoiceConnectors(ctx(), alice, p) })
+	listed := allPages(t, func(p chimevoice.Page) ([]*chimevoice.VoiceConnector, string, error) {
+		return st.ListVoiceConnectors(ctx(), alice, p)
+	})
 	if len(listed) != 3 || listed[0].ID != vcs[0].ID || listed[2].ID != vcs[2].ID {
 		t.Fatalf("listed %d voice connectors, want the 3 in creation order", len(listed))
 	}
@@ -209,7 +211,9 @@ func testSipMedia(t *testing.T, b chimevoicetest.Backend) {
 	wantCode(t, err, chimevoice.CodeConflict, "a second rule on the same number")
 	_, err = st.CreateSipRule(ctx(), alice, chimevoice.SipRule{Name: "x", TriggerType: "Fax", TriggerValue: nums[0]})
 	wantField(t, err, "TriggerType", "a rule with an unknown trigger type")
-	rules := allPages(t, func(p chimevoice.Page) ([]*chimevoice.SipRule, string, error) { return st.ListSipRules(ctx(), alice, a.ID, p) })
+	rules := allPages(t, func(p chimevoice.Page) ([]*chimevoice.SipRule, string, error) {
+		return st.ListSipRules(ctx(), alice, a.ID, p)
+	})
 	if len(rules) != 1 || rules[0].ID != rule.ID || len(rules[0].Targets) != 1 || rules[0].Targets[0].AwsRegion != "us-east-1" {
 		t.Fatalf("rules of the application: %+v", rules)
 	}
