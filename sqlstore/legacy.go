@@ -27,14 +27,10 @@ const (
 // CreateAccount implements chimevoice.AccountService.
 func (s *Store) CreateAccount(ctx context.Context, c chimevoice.Caller, name string) (*chimevoice.Account, error) {
 	a := &chimevoice.Account{ID: uuid.NewString(), AWSAccountID: c.AccountID, Name: name, AccountType: accountTypeTeam, DefaultLicense: defaultLicense, Status: accountActive}
-	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
+	return writeValue(ctx, s, func(ctx context.Context, tx *Tx) (*chimevoice.Account, error) {
 		a.CreatedAt = tx.now
-		return accountsTable.insert(ctx, tx, a)
+		return a, accountsTable.insert(ctx, tx, a)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return a, nil
 }
 
 // GetAccount implements chimevoice.AccountService.
@@ -102,23 +98,10 @@ func (s *Store) DeleteAccount(ctx context.Context, c chimevoice.Caller, id strin
 
 // userNumbers fills PrimaryProvisionedNumber of the users.
 func (s *Store) userNumbers(ctx context.Context, q querier, owner string, users []*chimevoice.User) error {
-	if len(users) == 0 {
-		return nil
-	}
-	ids := make([]string, len(users))
-	byID := make(map[string]*chimevoice.User, len(users))
-	for i, u := range users {
-		ids[i], byID[u.ID] = u.ID, u
-	}
-	type pair struct{ user, e164 string }
-	pairs, err := collect(ctx, s, q, "user numbers", func(sc scanner) (pair, error) {
-		var p pair
-		return p, sc.Scan(&p.user, &p.e164)
-	}, `SELECT value, e164 FROM phone_number_associations WHERE account_id = ? AND name = ? AND `+s.d.InList("value"), owner, string(chimevoice.AssocUser), s.d.ListArg(ids))
-	for _, p := range pairs {
-		byID[p.user].PrimaryProvisionedNumber = p.e164
-	}
-	return err
+	return fill(ctx, s, q, "user numbers", users, func(u *chimevoice.User) string { return u.ID },
+		`SELECT value, e164 FROM phone_number_associations WHERE account_id = ? AND name = ? AND %s`, "value", []any{owner, string(chimevoice.AssocUser)},
+		func(e164 *string) []any { return []any{e164} },
+		func(u *chimevoice.User, e164 string) { u.PrimaryProvisionedNumber = e164 })
 }
 
 // getUser reads a user of an account the caller owns (the account must

@@ -114,30 +114,10 @@ func (s *Store) poolImported(ctx context.Context, q querier) (bool, error) {
 
 // orderItems fills the numbers of the given orders.
 func (s *Store) orderItems(ctx context.Context, q querier, orders []*chimevoice.Order) error {
-	if len(orders) == 0 {
-		return nil
-	}
-	ids := make([]string, len(orders))
-	byID := make(map[string]*chimevoice.Order, len(orders))
-	for i, o := range orders {
-		ids[i] = o.ID
-		byID[o.ID] = o
-	}
-	in, arg := s.inList("order_id", ids)
-	rows, err := q.query(ctx, `SELECT order_id, e164, status FROM phone_number_order_items WHERE `+in+` ORDER BY order_id, position`, arg)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id, e164, status string
-		if err := rows.Scan(&id, &e164, &status); err != nil {
-			return s.wrap(err, "scan order items")
-		}
-		o := byID[id]
-		o.Numbers = append(o.Numbers, chimevoice.OrderedNumber{E164: e164, Status: chimevoice.OrderedNumberStatus(status)})
-	}
-	return s.wrap(rows.Err(), "read order items")
+	return fill(ctx, s, q, "order items", orders, func(o *chimevoice.Order) string { return o.ID },
+		`SELECT order_id, e164, status FROM phone_number_order_items WHERE %s ORDER BY order_id, position`, "order_id", nil,
+		func(n *chimevoice.OrderedNumber) []any { return []any{&n.E164, &n.Status} },
+		func(o *chimevoice.Order, n chimevoice.OrderedNumber) { o.Numbers = append(o.Numbers, n) })
 }
 
 // GetPhoneNumberOrder implements chimevoice.OrderService.

@@ -271,3 +271,49 @@ func (e *endpoint) Value() (driver.Value, error) {
 	}
 	return (*e)[0], nil
 }
+
+// writeValue runs fn in a write transaction (as write does, possibly more
+// than once) and returns what its committed run returned.
+func writeValue[T any](ctx context.Context, s *Store, fn func(ctx context.Context, tx *Tx) (T, error)) (T, error) {
+	var out T
+	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
+		v, err := fn(ctx, tx)
+		out = v
+		return err
+	})
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return out, nil
+}
+
+// fill loads what belongs to parents (a rule's targets, a group's items)
+// with one query and hands each child to add. query selects the parent's
+// ID, then the child's columns (dest gives their destinations); its %s
+// stands for the predicate "col is one of the parents' IDs", which takes
+// the last argument.
+func fill[P, C any](ctx context.Context, s *Store, q querier, what string, parents []P, id func(P) string,
+	query, col string, args []any, dest func(*C) []any, add func(P, C)) error {
+	if len(parents) == 0 {
+		return nil
+	}
+	ids := make([]string, len(parents))
+	byID := make(map[string]P, len(parents))
+	for i, p := range parents {
+		ids[i] = id(p)
+		byID[ids[i]] = p
+	}
+	type row struct {
+		parent string
+		child  C
+	}
+	rows, err := collect(ctx, s, q, what, func(sc scanner) (row, error) {
+		var r row
+		return r, sc.Scan(append([]any{&r.parent}, dest(&r.child)...)...)
+	}, fmt.Sprintf(query, s.d.InList(col)), append(args, s.d.ListArg(ids))...)
+	for _, r := range rows {
+		add(byID[r.parent], r.child)
+	}
+	return err
+}

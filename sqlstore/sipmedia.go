@@ -21,17 +21,13 @@ func (s *Store) CreateSipMediaApplication(ctx context.Context, c chimevoice.Call
 	id := uuid.NewString()
 	a := &chimevoice.SipMediaApplication{ID: id, AccountID: c.AccountID, AwsRegion: in.AwsRegion, Name: *in.Name, Endpoints: in.Endpoints,
 		ARN: chimevoice.ARN(region(c), c.AccountID, chimevoice.KindSipMediaApplication, id)}
-	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
+	return writeValue(ctx, s, func(ctx context.Context, tx *Tx) (*chimevoice.SipMediaApplication, error) {
 		a.CreatedAt, a.UpdatedAt = tx.now, tx.now
 		if err := smaTable.insert(ctx, tx, a); err != nil {
-			return err
+			return nil, err
 		}
-		return s.putTags(ctx, tx, c.AccountID, a.ARN, in.Tags)
+		return a, s.putTags(ctx, tx, c.AccountID, a.ARN, in.Tags)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return a, nil
 }
 
 // GetSipMediaApplication implements chimevoice.SipMediaService.
@@ -96,27 +92,10 @@ func (s *Store) DeleteSipMediaApplication(ctx context.Context, c chimevoice.Call
 
 // ruleTargets fills the targets of the rules.
 func (s *Store) ruleTargets(ctx context.Context, q querier, rules []*chimevoice.SipRule) error {
-	if len(rules) == 0 {
-		return nil
-	}
-	ids := make([]string, len(rules))
-	byID := make(map[string]*chimevoice.SipRule, len(rules))
-	for i, r := range rules {
-		ids[i], byID[r.ID] = r.ID, r
-	}
-	type target struct {
-		rule string
-		t    chimevoice.SipRuleTarget
-	}
-	ts, err := collect(ctx, s, q, "sip rule targets", func(sc scanner) (target, error) {
-		var t target
-		return t, sc.Scan(&t.rule, &t.t.SipMediaApplicationID, &t.t.Priority, &t.t.AwsRegion)
-	}, `SELECT rule_id, sma_id, priority, aws_region FROM sip_rule_targets WHERE `+s.d.InList("rule_id")+` ORDER BY rule_id, position`, s.d.ListArg(ids))
-	for _, t := range ts {
-		r := byID[t.rule]
-		r.Targets = append(r.Targets, t.t)
-	}
-	return err
+	return fill(ctx, s, q, "sip rule targets", rules, func(r *chimevoice.SipRule) string { return r.ID },
+		`SELECT rule_id, sma_id, priority, aws_region FROM sip_rule_targets WHERE %s ORDER BY rule_id, position`, "rule_id", nil,
+		func(t *chimevoice.SipRuleTarget) []any { return []any{&t.SipMediaApplicationID, &t.Priority, &t.AwsRegion} },
+		func(r *chimevoice.SipRule, t chimevoice.SipRuleTarget) { r.Targets = append(r.Targets, t) })
 }
 
 func (s *Store) getRule(ctx context.Context, q querier, account, id string) (*chimevoice.SipRule, error) {

@@ -28,17 +28,13 @@ func (s *Store) CreateVoiceConnector(ctx context.Context, c chimevoice.Caller, i
 	if v.AwsRegion == "" {
 		v.AwsRegion = chimevoice.DefaultVoiceConnectorRegion(c.Region)
 	}
-	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
+	return writeValue(ctx, s, func(ctx context.Context, tx *Tx) (*chimevoice.VoiceConnector, error) {
 		v.CreatedAt, v.UpdatedAt = tx.now, tx.now
 		if err := vcTable.insert(ctx, tx, v); err != nil {
-			return err
+			return nil, err
 		}
-		return s.putTags(ctx, tx, c.AccountID, v.ARN, in.Tags)
+		return v, s.putTags(ctx, tx, c.AccountID, v.ARN, in.Tags)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return v, nil
 }
 
 // GetVoiceConnector implements chimevoice.VoiceConnectorService.
@@ -111,27 +107,10 @@ func (s *Store) DeleteVoiceConnector(ctx context.Context, c chimevoice.Caller, i
 
 // groupItems fills the items of the groups.
 func (s *Store) groupItems(ctx context.Context, q querier, groups []*chimevoice.VoiceConnectorGroup) error {
-	if len(groups) == 0 {
-		return nil
-	}
-	ids := make([]string, len(groups))
-	byID := make(map[string]*chimevoice.VoiceConnectorGroup, len(groups))
-	for i, g := range groups {
-		ids[i], byID[g.ID] = g.ID, g
-	}
-	type item struct {
-		group string
-		it    chimevoice.VoiceConnectorItem
-	}
-	items, err := collect(ctx, s, q, "voice connector group items", func(sc scanner) (item, error) {
-		var i item
-		return i, sc.Scan(&i.group, &i.it.VoiceConnectorID, &i.it.Priority)
-	}, `SELECT group_id, voice_connector_id, priority FROM voice_connector_group_items WHERE `+s.d.InList("group_id")+` ORDER BY group_id, position`, s.d.ListArg(ids))
-	for _, i := range items {
-		g := byID[i.group]
-		g.Items = append(g.Items, i.it)
-	}
-	return err
+	return fill(ctx, s, q, "voice connector group items", groups, func(g *chimevoice.VoiceConnectorGroup) string { return g.ID },
+		`SELECT group_id, voice_connector_id, priority FROM voice_connector_group_items WHERE %s ORDER BY group_id, position`, "group_id", nil,
+		func(it *chimevoice.VoiceConnectorItem) []any { return []any{&it.VoiceConnectorID, &it.Priority} },
+		func(g *chimevoice.VoiceConnectorGroup, it chimevoice.VoiceConnectorItem) { g.Items = append(g.Items, it) })
 }
 
 func (s *Store) getGroup(ctx context.Context, q querier, account, id string) (*chimevoice.VoiceConnectorGroup, error) {
@@ -178,17 +157,13 @@ func (s *Store) CreateVoiceConnectorGroup(ctx context.Context, c chimevoice.Call
 	if g.Items == nil {
 		g.Items = []chimevoice.VoiceConnectorItem{}
 	}
-	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
+	return writeValue(ctx, s, func(ctx context.Context, tx *Tx) (*chimevoice.VoiceConnectorGroup, error) {
 		g.CreatedAt, g.UpdatedAt = tx.now, tx.now
 		if err := groupsTable.insert(ctx, tx, g); err != nil {
-			return err
+			return nil, err
 		}
-		return s.putGroupItems(ctx, tx, c.AccountID, id, in.Items)
+		return g, s.putGroupItems(ctx, tx, c.AccountID, id, in.Items)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return g, nil
 }
 
 // GetVoiceConnectorGroup implements chimevoice.VoiceConnectorService.
