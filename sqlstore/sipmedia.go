@@ -94,7 +94,9 @@ func (s *Store) DeleteSipMediaApplication(ctx context.Context, c chimevoice.Call
 func (s *Store) ruleTargets(ctx context.Context, q querier, rules []*chimevoice.SipRule) error {
 	return fill(ctx, s, q, "sip rule targets", rules, func(r *chimevoice.SipRule) string { return r.ID },
 		`SELECT rule_id, sma_id, priority, aws_region FROM sip_rule_targets WHERE %s ORDER BY rule_id, position`, "rule_id", nil,
-		func(t *chimevoice.SipRuleTarget) []any { return []any{&t.SipMediaApplicationID, &t.Priority, &t.AwsRegion} },
+		func(t *chimevoice.SipRuleTarget) []any {
+			return []any{&t.SipMediaApplicationID, &t.Priority, &t.AwsRegion}
+		},
 		func(r *chimevoice.SipRule, t chimevoice.SipRuleTarget) { r.Targets = append(r.Targets, t) })
 }
 

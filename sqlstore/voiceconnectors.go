@@ -110,7 +110,9 @@ func (s *Store) groupItems(ctx context.Context, q querier, groups []*chimevoice.
 	return fill(ctx, s, q, "voice connector group items", groups, func(g *chimevoice.VoiceConnectorGroup) string { return g.ID },
 		`SELECT group_id, voice_connector_id, priority FROM voice_connector_group_items WHERE %s ORDER BY group_id, position`, "group_id", nil,
 		func(it *chimevoice.VoiceConnectorItem) []any { return []any{&it.VoiceConnectorID, &it.Priority} },
-		func(g *chimevoice.VoiceConnectorGroup, it chimevoice.VoiceConnectorItem) { g.Items = append(g.Items, it) })
+		func(g *chimevoice.VoiceConnectorGroup, it chimevoice.VoiceConnectorItem) {
+			g.Items = append(g.Items, it)
+		})
 }
 
 func (s *Store) getGroup(ctx context.Context, q querier, account, id string) (*chimevoice.VoiceConnectorGroup, error) {
