@@ -6,6 +6,23 @@ import (
 	"github.com/chimevoice/chimevoice"
 )
 
+// registerLegacy registers the operations of legacy Amazon Chime accounts and users.
+func (s *Server) registerLegacy() {
+	a := s.svc.Accounts
+	s.handle("CreateAccount", op(s.createAccount))
+	s.handle("GetAccount", getter("AccountId", a.GetAccount, accountOutput))
+	s.handle("ListAccounts", op(s.listAccounts))
+	s.handle("UpdateAccount", op(s.updateAccount))
+	s.handle("DeleteAccount", deleter("AccountId", a.DeleteAccount))
+	s.handle("CreateUser", op(s.createUser))
+	s.handle("InviteUsers", op(s.inviteUsers))
+	s.handle("GetUser", op(s.getUser))
+	s.handle("ListUsers", op(s.listUsers))
+	s.handle("UpdateUser", op(s.updateUser))
+	s.handle("AssociatePhoneNumberWithUser", op(s.associatePhoneNumberWithUser))
+	s.handle("DisassociatePhoneNumberFromUser", op(s.disassociatePhoneNumberFromUser))
+}
+
 type accountOut struct {
 	AwsAccountId      string
 	AccountId         string

@@ -8,6 +8,19 @@ import (
 	"github.com/chimevoice/chimevoice"
 )
 
+// registerNumbers registers the operations of phone numbers.
+func (s *Server) registerNumbers() {
+	s.handle("GetPhoneNumber", op(s.getPhoneNumber))
+	s.handle("ListPhoneNumbers", op(s.listPhoneNumbers))
+	s.handle("UpdatePhoneNumber", op(s.updatePhoneNumber))
+	s.handle("BatchUpdatePhoneNumber", op(s.batchUpdatePhoneNumber))
+	s.handle("DeletePhoneNumber", op(s.deletePhoneNumber))
+	s.handle("BatchDeletePhoneNumber", op(s.batchDeletePhoneNumber))
+	s.handle("RestorePhoneNumber", op(s.restorePhoneNumber))
+	s.handle("GetPhoneNumberSettings", op(s.getPhoneNumberSettings))
+	s.handle("UpdatePhoneNumberSettings", op(s.updatePhoneNumberSettings))
+}
+
 type phoneNumberIDIn struct {
 	PhoneNumberId string
 }

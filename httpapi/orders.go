@@ -6,6 +6,15 @@ import (
 	"github.com/chimevoice/chimevoice"
 )
 
+// registerOrders registers the operations of orders and search.
+func (s *Server) registerOrders() {
+	s.handle("CreatePhoneNumberOrder", op(s.createPhoneNumberOrder))
+	s.handle("GetPhoneNumberOrder", getter("PhoneNumberOrderId", s.svc.Orders.GetPhoneNumberOrder, orderOutput))
+	s.handle("ListPhoneNumberOrders", op(s.listPhoneNumberOrders))
+	s.handle("SearchAvailablePhoneNumbers", op(s.searchAvailablePhoneNumbers))
+	s.handle("ListSupportedPhoneNumberCountries", op(s.listSupportedPhoneNumberCountries))
+}
+
 func orderOutput(o *chimevoice.Order) any { return struct{ PhoneNumberOrder orderOut }{order(o)} }
 
 func (s *Server) createPhoneNumberOrder(ctx context.Context, c chimevoice.Caller, in struct {

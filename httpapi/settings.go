@@ -58,7 +58,7 @@ func pick(in model.Input, names map[string]string) map[string]any {
 }
 
 // registerSettings registers the Put, Get and Delete operations of every
-// sub-configuration.
+// sub-configuration, and the termination credentials.
 func (s *Server) registerSettings() {
 	for _, st := range voiceConnectorSettings {
 		s.registerSetting(chimevoice.KindVoiceConnector, "VoiceConnectorId", st)
@@ -66,6 +66,9 @@ func (s *Server) registerSettings() {
 	for _, st := range sipMediaApplicationSettings {
 		s.registerSetting(chimevoice.KindSipMediaApplication, "SipMediaApplicationId", st)
 	}
+	s.handle("PutVoiceConnectorTerminationCredentials", s.terminationCredentials(addUsernames))
+	s.handle("DeleteVoiceConnectorTerminationCredentials", s.terminationCredentials(removeUsernames))
+	s.handle("ListVoiceConnectorTerminationCredentials", op(s.listTerminationCredentials))
 }
 
 func (s *Server) registerSetting(kind chimevoice.ResourceKind, idMember string, st setting) {

@@ -6,6 +6,24 @@ import (
 	"github.com/chimevoice/chimevoice"
 )
 
+// registerSipMedia registers the operations of SIP media applications, SIP rules and tags.
+func (s *Server) registerSipMedia() {
+	sm := s.svc.SipMedia
+	s.handle("CreateSipMediaApplication", op(s.createSipMediaApplication))
+	s.handle("GetSipMediaApplication", getter("SipMediaApplicationId", sm.GetSipMediaApplication, sipMediaApplicationOutput))
+	s.handle("ListSipMediaApplications", lister("SipMediaApplications", sm.ListSipMediaApplications, sipMediaApplication))
+	s.handle("UpdateSipMediaApplication", op(s.updateSipMediaApplication))
+	s.handle("DeleteSipMediaApplication", deleter("SipMediaApplicationId", sm.DeleteSipMediaApplication))
+	s.handle("CreateSipRule", op(s.createSipRule))
+	s.handle("GetSipRule", getter("SipRuleId", sm.GetSipRule, sipRuleOutput))
+	s.handle("ListSipRules", op(s.listSipRules))
+	s.handle("UpdateSipRule", op(s.updateSipRule))
+	s.handle("DeleteSipRule", deleter("SipRuleId", sm.DeleteSipRule))
+	s.handle("TagResource", op(s.tagResource))
+	s.handle("UntagResource", op(s.untagResource))
+	s.handle("ListTagsForResource", op(s.listTagsForResource))
+}
+
 type endpointIO struct{ LambdaArn string }
 
 type sipMediaApplicationOut struct {

@@ -6,6 +6,26 @@ import (
 	"github.com/chimevoice/chimevoice"
 )
 
+// registerVoiceConnectors registers the operations of Voice Connectors and groups.
+func (s *Server) registerVoiceConnectors() {
+	vc := s.svc.VoiceConnectors
+	s.handle("CreateVoiceConnector", op(s.createVoiceConnector))
+	s.handle("GetVoiceConnector", getter("VoiceConnectorId", vc.GetVoiceConnector, voiceConnectorOutput))
+	s.handle("ListVoiceConnectors", lister("VoiceConnectors", vc.ListVoiceConnectors, voiceConnector))
+	s.handle("UpdateVoiceConnector", op(s.updateVoiceConnector))
+	s.handle("DeleteVoiceConnector", deleter("VoiceConnectorId", vc.DeleteVoiceConnector))
+	s.handle("ListAvailableVoiceConnectorRegions", op(s.listAvailableVoiceConnectorRegions))
+	s.handle("CreateVoiceConnectorGroup", op(s.createVoiceConnectorGroup))
+	s.handle("GetVoiceConnectorGroup", getter("VoiceConnectorGroupId", vc.GetVoiceConnectorGroup, voiceConnectorGroupOutput))
+	s.handle("ListVoiceConnectorGroups", lister("VoiceConnectorGroups", vc.ListVoiceConnectorGroups, voiceConnectorGroup))
+	s.handle("UpdateVoiceConnectorGroup", op(s.updateVoiceConnectorGroup))
+	s.handle("DeleteVoiceConnectorGroup", deleter("VoiceConnectorGroupId", vc.DeleteVoiceConnectorGroup))
+	s.handle("AssociatePhoneNumbersWithVoiceConnector", associate(chimevoice.AssocVoiceConnector, vc.AssociatePhoneNumbers))
+	s.handle("AssociatePhoneNumbersWithVoiceConnectorGroup", associate(chimevoice.AssocVoiceConnectorGroup, vc.AssociatePhoneNumbers))
+	s.handle("DisassociatePhoneNumbersFromVoiceConnector", associate(chimevoice.AssocVoiceConnector, vc.DisassociatePhoneNumbers))
+	s.handle("DisassociatePhoneNumbersFromVoiceConnectorGroup", associate(chimevoice.AssocVoiceConnectorGroup, vc.DisassociatePhoneNumbers))
+}
+
 type tagIn struct {
 	Key   string
 	Value string
