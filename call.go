@@ -163,23 +163,23 @@ func (s *CallScript) UnmarshalJSON(data []byte) error {
 // Validate checks the script; errors name the field.
 func (s CallScript) Validate() error {
 	if len(s.Digits) > MaxScriptDigits {
-		return Errorf(CodeBadRequest, "Digits: at most %d digits, got %d.", MaxScriptDigits, len(s.Digits))
+		return FieldErrorf("Digits", "at most %d digits, got %d.", MaxScriptDigits, len(s.Digits))
 	}
 	for i, r := range s.Digits {
 		if !strings.ContainsRune("0123456789*#ABCD", r) {
-			return Errorf(CodeBadRequest, "Digits: character %d (%q) is not a DTMF digit (0-9, *, #, A-D).", i, r)
+			return FieldErrorf("Digits", "character %d (%q) is not a DTMF digit (0-9, *, #, A-D).", i, r)
 		}
 	}
 	if s.HangupAfter < 0 || s.HangupAfter > MaxScriptDuration {
-		return Errorf(CodeBadRequest, "HangupAfter: must be between 0 and %s.", MaxScriptDuration)
+		return FieldErrorf("HangupAfter", "must be between 0 and %s.", MaxScriptDuration)
 	}
 	if s.RingTime < 0 || s.RingTime > MaxScriptDuration {
-		return Errorf(CodeBadRequest, "RingTime: must be between 0 and %s.", MaxScriptDuration)
+		return FieldErrorf("RingTime", "must be between 0 and %s.", MaxScriptDuration)
 	}
 	switch s.Callee {
 	case "", CalleeAnswers, CalleeBusy, CalleeNoAnswer:
 	default:
-		return Errorf(CodeBadRequest, "Callee: %q is not one of Answer, Busy, NoAnswer.", s.Callee)
+		return FieldErrorf("Callee", "%q is not one of Answer, Busy, NoAnswer.", s.Callee)
 	}
 	return nil
 }
@@ -252,7 +252,7 @@ func (r *InboundCallRequest) Validate() error {
 		return err
 	}
 	if len(r.RequestURIHost) > 253 {
-		return Errorf(CodeBadRequest, "RequestUriHost: at most 253 characters.")
+		return FieldErrorf("RequestUriHost", "at most 253 characters.")
 	}
 	return r.Script.Validate()
 }
@@ -272,7 +272,7 @@ type CreateCallRequest struct {
 // Validate checks the request against the model; errors name the field.
 func (r *CreateCallRequest) Validate() error {
 	if r.SipMediaApplicationID == "" {
-		return Errorf(CodeBadRequest, "SipMediaApplicationId: must not be empty.")
+		return FieldErrorf("SipMediaApplicationId", "must not be empty.")
 	}
 	if err := checkE164("FromPhoneNumber", r.FromPhoneNumber); err != nil {
 		return err
@@ -299,32 +299,51 @@ type UpdateCallRequest struct {
 // Validate checks the request against the model; errors name the field.
 func (r *UpdateCallRequest) Validate() error {
 	if r.SipMediaApplicationID == "" {
-		return Errorf(CodeBadRequest, "SipMediaApplicationId: must not be empty.")
+		return FieldErrorf("SipMediaApplicationId", "must not be empty.")
 	}
 	if r.TransactionID == "" {
-		return Errorf(CodeBadRequest, "TransactionId: must not be empty.")
+		return FieldErrorf("TransactionId", "must not be empty.")
 	}
 	if r.Arguments == nil {
-		return Errorf(CodeBadRequest, "Arguments: is required.")
+		return FieldErrorf("Arguments", "is required.")
 	}
 	return checkCallMap("Arguments", r.Arguments)
 }
 
+// checkE164 accepts what the models' E164PhoneNumber pattern accepts
+// (the + is optional); Normalize adds it.
 func checkE164(field, v string) error {
-	e, ok := ParseID(v)
-	if v == "" || !ok || e != v {
-		return Errorf(CodeBadRequest, "%s: %q is not an E.164 phone number (+ and 2 to 15 digits).", field, v)
+	if _, ok := ParseID(v); !ok || strings.Contains(v, "%") {
+		return FieldErrorf(field, "%q is not an E.164 phone number (+ and 2 to 15 digits).", v)
 	}
 	return nil
 }
 
+// e164 returns v with its + (v has passed checkE164).
+func e164(v string) string {
+	e, _ := ParseID(v)
+	return e
+}
+
+// Normalize returns the request with its numbers in E.164 form with a +.
+func (r InboundCallRequest) Normalize() InboundCallRequest {
+	r.From, r.To = e164(r.From), e164(r.To)
+	return r
+}
+
+// Normalize returns the request with its numbers in E.164 form with a +.
+func (r CreateCallRequest) Normalize() CreateCallRequest {
+	r.FromPhoneNumber, r.ToPhoneNumber = e164(r.FromPhoneNumber), e164(r.ToPhoneNumber)
+	return r
+}
+
 func checkCallMap(field string, m map[string]string) error {
 	if len(m) > MaxCallArguments {
-		return Errorf(CodeBadRequest, "%s: at most %d entries, got %d.", field, MaxCallArguments, len(m))
+		return FieldErrorf(field, "at most %d entries, got %d.", MaxCallArguments, len(m))
 	}
 	for k := range m {
 		if k == "" {
-			return Errorf(CodeBadRequest, "%s: keys must not be empty.", field)
+			return FieldErrorf(field, "keys must not be empty.")
 		}
 	}
 	return nil
@@ -393,7 +412,7 @@ func DecodeInboundCall(body []byte) (InboundCallRequest, error) {
 		if f.v != nil {
 			*f.dst = *f.v
 		} else if f.name != "RequestUriHost" {
-			return r, Errorf(CodeBadRequest, "%s: is required.", f.name)
+			return r, FieldErrorf(f.name, "is required.")
 		}
 	}
 	var err error
@@ -439,7 +458,7 @@ func (b *callBody) script() (CallScript, error) {
 		}
 		d, err := time.ParseDuration(*f.v)
 		if err != nil {
-			return s, Errorf(CodeBadRequest, "%s: %q is not a duration (e.g. \"20s\", \"1m30s\").", f.name, *f.v)
+			return s, FieldErrorf(f.name, "%q is not a duration (e.g. \"20s\", \"1m30s\").", *f.v)
 		}
 		*f.dst = d
 	}
@@ -452,7 +471,10 @@ func decodeStrict(body []byte, v any) error {
 	if err := dec.Decode(v); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) && te.Field != "" {
-			return Errorf(CodeBadRequest, "%s: must be a string.", te.Field)
+			return FieldErrorf(te.Field, "must be a string.")
+		}
+		if name, ok := strings.CutPrefix(err.Error(), `json: unknown field "`); ok {
+			return FieldErrorf(strings.TrimSuffix(name, `"`), "is not a field of this request.")
 		}
 		return Errorf(CodeBadRequest, "The body is not a valid JSON object: %v.", err)
 	}

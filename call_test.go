@@ -22,7 +22,7 @@ func TestDecodeInboundCall(t *testing.T) {
 	for body, field := range map[string]string{
 		`{"To":"+12065550100"}`:                                            "From",
 		`{"From":"+15105550101"}`:                                          "To",
-		`{"From":"+15105550101","To":"12"}`:                                "To",
+		`{"From":"+15105550101","To":"+1206-555"}`:                                "To",
 		`{"From":"+15105550101","To":"+12065550100","Digits":"x"}`:         "Digits",
 		`{"From":"+15105550101","To":"+12065550100","HangupAfter":"soon"}`: "HangupAfter",
 		`{"From":"+15105550101","To":"+12065550100","HangupAfter":"-1s"}`:  "HangupAfter",
@@ -35,6 +35,12 @@ func TestDecodeInboundCall(t *testing.T) {
 		if chimevoice.ErrorCode(err) != chimevoice.CodeBadRequest || !strings.Contains(chimevoice.ErrorMessage(err), field) {
 			t.Errorf("%s: %v, want BadRequest naming %s", body, err, field)
 		}
+		if f := chimevoice.ErrorField(err); f != field && field != "JSON object" {
+			t.Errorf("%s: Field %q, want %q", body, f, field)
+		}
+	}
+	if r, err := chimevoice.DecodeInboundCall([]byte(`{"From":"15105550101","To":"+12065550100"}`)); err != nil || r.Normalize().From != "+15105550101" {
+		t.Fatalf("From without +: %+v, %v", r, err)
 	}
 	s, err := chimevoice.DecodeCallScript([]byte(`{"Callee":"NoAnswer"}`))
 	if err != nil || s != (chimevoice.CallScript{Callee: chimevoice.CalleeNoAnswer}) {

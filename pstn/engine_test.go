@@ -408,7 +408,7 @@ func TestOutboundCalleeOutcomes(t *testing.T) {
 	}{
 		"unknown application": {chimevoice.CreateCallRequest{SipMediaApplicationID: "nope", FromPhoneNumber: smaNum, ToPhoneNumber: caller}, chimevoice.CodeNotFound, "nope"},
 		"number not owned":    {chimevoice.CreateCallRequest{SipMediaApplicationID: smaID, FromPhoneNumber: caller, ToPhoneNumber: smaNum}, chimevoice.CodeBadRequest, "FromPhoneNumber"},
-		"bad To":              {chimevoice.CreateCallRequest{SipMediaApplicationID: smaID, FromPhoneNumber: smaNum, ToPhoneNumber: "12"}, chimevoice.CodeBadRequest, "ToPhoneNumber"},
+		"bad To":              {chimevoice.CreateCallRequest{SipMediaApplicationID: smaID, FromPhoneNumber: smaNum, ToPhoneNumber: "+1206-555"}, chimevoice.CodeBadRequest, "ToPhoneNumber"},
 		"bad script":          {chimevoice.CreateCallRequest{SipMediaApplicationID: smaID, FromPhoneNumber: smaNum, ToPhoneNumber: caller, Script: chimevoice.CallScript{Digits: "1x"}}, chimevoice.CodeBadRequest, "Digits"},
 	} {
 		_, err := e.engine.CreateSipMediaApplicationCall(context.Background(), me, tc.r)

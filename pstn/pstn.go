@@ -177,6 +177,7 @@ func (e *Engine) PlaceInboundCall(ctx context.Context, r chimevoice.InboundCallR
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
+	r = r.Normalize()
 	now := e.now()
 	route, rerr := e.router.RouteInbound(ctx, r.To, r.RequestURIHost)
 	if rerr != nil && chimevoice.ErrorCode(rerr) != chimevoice.CodeNotFound {
@@ -254,6 +255,7 @@ func (e *Engine) CreateSipMediaApplicationCall(ctx context.Context, c chimevoice
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
+	r = r.Normalize()
 	if r.Script == (chimevoice.CallScript{}) {
 		r.Script = e.OutboundScript()
 	}

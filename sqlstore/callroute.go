@@ -62,16 +62,16 @@ func (s *Store) CheckFromNumber(ctx context.Context, c chimevoice.Caller, e164 s
 	var pt, status string
 	err := reader{s}.queryRow(ctx, `SELECT product_type, status FROM phone_numbers WHERE e164 = ? AND account_id = ?`, e164, c.AccountID).Scan(&pt, &status)
 	if isNoRows(err) {
-		return chimevoice.Errorf(chimevoice.CodeBadRequest, "FromPhoneNumber: %s is not a phone number of your inventory.", e164)
+		return chimevoice.FieldErrorf("FromPhoneNumber", "%s is not a phone number of your inventory.", e164)
 	}
 	if err != nil {
 		return s.wrap(err, "check from number")
 	}
 	if chimevoice.ProductType(pt) != chimevoice.ProductSipMediaApplicationDialIn {
-		return chimevoice.Errorf(chimevoice.CodeBadRequest, "FromPhoneNumber: %s has the product type %s; SipMediaApplicationDialIn is required.", e164, pt)
+		return chimevoice.FieldErrorf("FromPhoneNumber", "%s has the product type %s; SipMediaApplicationDialIn is required.", e164, pt)
 	}
 	if chimevoice.Status(status) == chimevoice.StatusDeleteInProgress || chimevoice.Status(status) == chimevoice.StatusAcquireInProgress {
-		return chimevoice.Errorf(chimevoice.CodeBadRequest, "FromPhoneNumber: %s is %s.", e164, status)
+		return chimevoice.FieldErrorf("FromPhoneNumber", "%s is %s.", e164, status)
 	}
 	return nil
 }
