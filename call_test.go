@@ -22,7 +22,7 @@ func TestDecodeInboundCall(t *testing.T) {
 	for body, field := range map[string]string{
 		`{"To":"+12065550100"}`:                                            "From",
 		`{"From":"+15105550101"}`:                                          "To",
-		`{"From":"+15105550101","To":"+1206-555"}`:                                "To",
+		`{"From":"+15105550101","To":"+1206-555"}`:                         "To",
 		`{"From":"+15105550101","To":"+12065550100","Digits":"x"}`:         "Digits",
 		`{"From":"+15105550101","To":"+12065550100","HangupAfter":"soon"}`: "HangupAfter",
 		`{"From":"+15105550101","To":"+12065550100","HangupAfter":"-1s"}`:  "HangupAfter",

@@ -1,6 +1,7 @@
 package sqlstore_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -294,6 +295,35 @@ func TestCallsOnStore(t *testing.T) {
 		chimevoicetest.Must(t, err, "get")
 		if got.Status != chimevoice.CallCompleted || got.SipRuleID != "" || got.Participants[0].From != nums[1] {
 			t.Fatalf("outbound call: %s %q %+v", got.Status, got.EndReason, got.Participants)
+		}
+
+		// Calls are in state snapshots: one in progress with a timer, one
+		// ended, each with its transcript, the same after an import.
+		live, err := eng.PlaceInboundCall(ctx, chimevoice.InboundCallRequest{From: "+15105550101", To: nums[0]})
+		chimevoicetest.Must(t, err, "place call")
+		var snap bytes.Buffer
+		chimevoicetest.Must(t, st.ExportState(ctx, &snap, chimevoice.ExportOptions{}), "export")
+		other := b.Open(t, sqlstore.Config{Clock: chimevoicetest.NewClock(chimevoicetest.Epoch)})
+		counts, err := other.ImportState(ctx, snap.Bytes())
+		chimevoicetest.Must(t, err, "import")
+		if counts["Calls"] != 3 || counts["CallTranscripts"] == 0 {
+			t.Fatalf("imported %v", counts)
+		}
+		for _, id := range []string{c.TransactionID, live.TransactionID} {
+			a, err := st.GetCall(ctx, id)
+			chimevoicetest.Must(t, err, "get")
+			imported, err := other.GetCall(ctx, id)
+			chimevoicetest.Must(t, err, "get imported")
+			if mustJSON(t, a) != mustJSON(t, imported) || string(a.State) != string(imported.State) || a.Version != imported.Version {
+				t.Fatalf("imported call %s differs:\n%s\n%s", id, mustJSON(t, a), mustJSON(t, imported))
+			}
+		}
+		if got, _ := other.GetCall(ctx, live.TransactionID); got.DueAt.IsZero() || got.Status != chimevoice.CallInProgress {
+			t.Fatalf("imported live call: %s due %s", got.Status, got.DueAt)
+		}
+		chimevoicetest.Must(t, other.ResetState(ctx), "reset")
+		if _, err := other.GetCall(ctx, live.TransactionID); chimevoice.ErrorCode(err) != chimevoice.CodeNotFound {
+			t.Fatalf("call after reset: %v", err)
 		}
 	})
 }
