@@ -376,6 +376,11 @@ type CallService interface {
 	ListCalls(ctx context.Context, f CallFilter) ([]*Call, string, error)
 	// RunDue advances every call whose next timer is due on the service clock.
 	RunDue(ctx context.Context) error
+	// OutboundScript is the script of the callee of outbound calls placed
+	// without one (through the API, which carries none).
+	OutboundScript() CallScript
+	// SetOutboundScript sets the script OutboundScript returns.
+	SetOutboundScript(s CallScript) error
 }
 
 // callBody is the JSON of the admin API's POST /_chimevoice/calls: the

@@ -22,6 +22,7 @@ type Services struct {
 	Settings        SettingsService
 	State           StateService
 	Stats           StatsService
+	Calls           CallService
 }
 
 // Check reports the services that are missing.
@@ -34,6 +35,7 @@ func (s Services) Check() error {
 		{"Numbers", s.Numbers != nil}, {"Orders", s.Orders != nil}, {"Admin", s.Admin != nil},
 		{"VoiceConnectors", s.VoiceConnectors != nil}, {"SipMedia", s.SipMedia != nil}, {"Tags", s.Tags != nil},
 		{"Accounts", s.Accounts != nil}, {"Settings", s.Settings != nil}, {"State", s.State != nil}, {"Stats", s.Stats != nil},
+		{"Calls", s.Calls != nil},
 	} {
 		if !f.set {
 			errs = append(errs, errors.New("services: "+f.name+" is not set"))

@@ -28,6 +28,7 @@ import (
 
 	"github.com/chimevoice/chimevoice"
 	"github.com/chimevoice/chimevoice/httpapi"
+	"github.com/chimevoice/chimevoice/lambdainvoke"
 	"github.com/chimevoice/chimevoice/model"
 	"github.com/chimevoice/chimevoice/pool"
 	"github.com/chimevoice/chimevoice/server"
@@ -139,6 +140,9 @@ type Options struct {
 	RateLimit       float64
 	Credentials     []sigv4.Credential // nil: the development credential
 	AdminToken      string
+	// Lambda is how the call engine invokes SIP media application
+	// handlers (lambdatest.Start gives an endpoint).
+	Lambda lambdainvoke.Config
 }
 
 // Server is chimevoice on an httptest server.
@@ -152,6 +156,8 @@ type Server struct {
 	// Handler is the API handler, for questions such as which operations
 	// it serves.
 	Handler *httpapi.Server
+	// Calls is the call service the server runs.
+	Calls chimevoice.CallService
 	opts    Options
 }
 
@@ -191,7 +197,7 @@ func New(t testing.TB, o Options) *Server {
 	if err != nil {
 		t.Fatalf("load models: %v", err)
 	}
-	h, err := server.New(st.Services(), server.Config{
+	h, err := server.Open(st, o.Lambda, server.Config{
 		API:          api,
 		Credentials:  o.Credentials,
 		AdminToken:   o.AdminToken,
@@ -204,7 +210,7 @@ func New(t testing.TB, o Options) *Server {
 	}
 	hs := httptest.NewServer(h)
 	t.Cleanup(hs.Close)
-	s := &Server{URL: hs.URL, Clock: clock, Store: st, HTTP: hs, Handler: h.API, opts: o}
+	s := &Server{URL: hs.URL, Clock: clock, Store: st, HTTP: hs, Handler: h.API, Calls: h.Calls, opts: o}
 	c := o.Credentials[0]
 	s.Voice, s.Legacy = s.Clients(c.AccessKeyID, c.SecretAccessKey)
 	return s

@@ -16,6 +16,7 @@ func (s *Server) adminRoutes() http.Handler {
 	mux.HandleFunc("GET /_chimevoice/clock", s.getClock)
 	mux.HandleFunc("POST /_chimevoice/clock", s.postClock)
 	s.registerOps(mux)
+	s.registerCallAdmin(mux)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// Health answers everyone: load balancers and kubelets probe it from
 		// other hosts, and it tells nothing but up or down.
@@ -101,6 +102,11 @@ func (s *Server) postClock(w http.ResponseWriter, r *http.Request) {
 		now, err = s.svc.Admin.SetClock(ctx, t)
 	default:
 		err = chimevoice.Errorf(chimevoice.CodeBadRequest, "The body must hold Advance or Set.")
+	}
+	if err == nil {
+		// The calls' timers that became due run before the answer, as the
+		// store's due work does.
+		err = s.svc.Calls.RunDue(ctx)
 	}
 	if err != nil {
 		writeError(ctx, w, s.log, err)

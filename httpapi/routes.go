@@ -11,4 +11,5 @@ func (s *Server) routes() {
 	s.registerSettings()        // Sub-configurations of Voice Connectors and SIP media applications
 	s.registerSipMedia()        // SIP media applications, SIP rules and tags
 	s.registerLegacy()          // Legacy Amazon Chime accounts and users
+	s.registerCalls()           // Calls of SIP media applications (PSTN audio)
 }

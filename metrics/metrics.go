@@ -42,6 +42,7 @@ type Metrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
 	faults   *prometheus.CounterVec
+	calls    *callMetrics // calls.go
 	handler  http.Handler
 
 	// children caches the (operation, code) series: reads are lock-free
@@ -88,6 +89,7 @@ func New(src chimevoice.StatsService, log *slog.Logger) *Metrics {
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
+	m.calls = newCallMetrics(m.reg)
 	if src != nil {
 		m.reg.MustRegister(&storeCollector{src: src, log: log})
 	}

@@ -50,10 +50,18 @@ type Server struct {
 	http.Handler
 	API     *httpapi.Server
 	Metrics *metrics.Metrics
+	// Calls is the call service the handler serves (its RunDue runs the
+	// calls' timers: see RunCalls).
+	Calls chimevoice.CallService
 }
 
 // New builds the handler on svc, every service of which must be set.
 func New(svc chimevoice.Services, cfg Config) (*Server, error) {
+	return build(svc, cfg, nil)
+}
+
+// build is New with the metrics made already (nil: made here).
+func build(svc chimevoice.Services, cfg Config, m *metrics.Metrics) (*Server, error) {
 	if err := svc.Check(); err != nil {
 		return nil, err
 	}
@@ -76,7 +84,9 @@ func New(svc chimevoice.Services, cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	m := metrics.New(svc.Stats, cfg.Logger)
+	if m == nil {
+		m = metrics.New(svc.Stats, cfg.Logger)
+	}
 	api, err := httpapi.New(cfg.API, svc, httpapi.Options{
 		Verifier:       sigv4.NewVerifier(cfg.Credentials, cfg.RealClock),
 		RateLimit:      cfg.RateLimit,
@@ -96,5 +106,5 @@ func New(svc chimevoice.Services, cfg Config) (*Server, error) {
 		Now:         cfg.RealClock,
 		Logger:      cfg.Logger,
 	})
-	return &Server{Handler: cons.Wrap(api), API: api, Metrics: m}, nil
+	return &Server{Handler: cons.Wrap(api), API: api, Metrics: m, Calls: svc.Calls}, nil
 }
