@@ -30,6 +30,8 @@ type Config struct {
 	LogLevel          string
 	WorkerInterval    time.Duration
 	RequestTimeout    time.Duration
+	LambdaEndpoint    string // calls.go
+	LambdaURL         string // calls.go
 }
 
 // DefaultConfig is the zero-setup configuration: loopback, SQLite in ./chimevoice.db.
@@ -73,10 +75,15 @@ func (c *Config) Parse(args []string, lookup func(string) (string, bool), stderr
 	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "log format: text or json")
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "log level: debug, info, warn or error")
 	fs.DurationVar(&c.RequestTimeout, "request-timeout", c.RequestTimeout, "longest an API request may take before it answers 503; 0 = no limit")
+	c.lambdaFlags(fs, lookup)
 	if err := parseFlags(fs, args, lookup); err != nil {
 		return err
 	}
-	return c.validate()
+	if err := c.validate(); err != nil {
+		return err
+	}
+	_, err := c.lambda()
+	return err
 }
 
 // ParseMigrate reads the flags of the migrate command, which names only a store.

@@ -187,7 +187,12 @@ func (m *Main) Run(ctx context.Context) error {
 			return errors.Join(err, closer.Close())
 		}
 	}
-	handler, err := server.New(st.Services(), server.Config{
+	lambda, err := m.Config.lambda()
+	if err != nil {
+		ln.Close()
+		return errors.Join(err, closer.Close())
+	}
+	handler, err := server.Open(st, lambda, server.Config{
 		Credentials:    creds,
 		AdminToken:     m.Config.AdminToken,
 		RateLimit:      m.Config.RateLimit,
@@ -208,9 +213,13 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	workerCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	m.cancel = cancel
-	m.done = make(chan struct{}, 2)
+	m.done = make(chan struct{}, 3)
 	go func() {
 		st.RunWorker(workerCtx, m.Config.WorkerInterval)
+		m.done <- struct{}{}
+	}()
+	go func() {
+		server.RunCalls(workerCtx, handler.Calls, m.Config.WorkerInterval, m.Logger)
 		m.done <- struct{}{}
 	}()
 	go func() {
@@ -257,6 +266,7 @@ func (m *Main) Close() error {
 	defer cancel()
 	err := m.srv.Shutdown(ctx)
 	m.cancel()
+	<-m.done
 	<-m.done
 	<-m.done
 	return errors.Join(err, m.closer.Close())
