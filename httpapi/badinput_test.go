@@ -20,6 +20,15 @@ func ids(n int) string {
 	return `{"PhoneNumberIds":[` + strings.Join(parts, ",") + `]}`
 }
 
+// pairs is a JSON object of n string pairs.
+func pairs(n int) string {
+	parts := make([]string, n)
+	for i := range parts {
+		parts[i] = fmt.Sprintf(`"k%d":"v"`, i)
+	}
+	return "{" + strings.Join(parts, ",") + "}"
+}
+
 // TestBadInputs sends malformed requests; each must be a 4xx in the AWS
 // shape whose message names the offending field, and change nothing.
 func TestBadInputs(t *testing.T) {
@@ -31,6 +40,7 @@ func TestBadInputs(t *testing.T) {
 		chimevoicetest.Must(t, err, "settings")
 		batchDelete(t, srv, n1)
 		p0 := "/phone-numbers/%2B" + n0[1:]
+		smaCalls := "/sip-media-applications/11111111-2222-3333-4444-555555555555/calls"
 
 		tests := []struct {
 			name, method, path, body string
@@ -99,7 +109,18 @@ func TestBadInputs(t *testing.T) {
 			{"settings: bad calling name", "PUT", "/settings/phone-number", `{"CallingName":"<script>"}`, 400, "", "CallingName"},
 			{"unknown operation query", "POST", "/phone-numbers?operation=explode", `{}`, 400, "", "POST /phone-numbers"},
 			{"unknown path", "GET", "/no-such-thing", "", 400, "", "/no-such-thing"},
-			{"unsupported operation", "POST", "/sip-media-applications/11111111-2222-3333-4444-555555555555/calls", `{"FromPhoneNumber":"+12065550100","ToPhoneNumber":"+12065550101"}`, 400, "", "CreateSipMediaApplicationCall"},
+			{"unsupported operation", "POST", "/voice-connectors/abcdefghijklmnopqrstuv/proxy-sessions", `{"ParticipantPhoneNumbers":["+12065550100","+12065550101"],"Capabilities":["Voice"]}`, 400, "", "CreateProxySession"},
+			{"create call: no FromPhoneNumber", "POST", smaCalls, `{"ToPhoneNumber":"+12065550101"}`, 400, "", "FromPhoneNumber"},
+			{"create call: malformed ToPhoneNumber", "POST", smaCalls, `{"FromPhoneNumber":"` + n0 + `","ToPhoneNumber":"206-555"}`, 400, "", "ToPhoneNumber"},
+			{"create call: ArgumentsMap a string", "POST", smaCalls, `{"FromPhoneNumber":"` + n0 + `","ToPhoneNumber":"+12065550101","ArgumentsMap":"a=b"}`, 400, "", "ArgumentsMap"},
+			{"create call: ArgumentsMap value a number", "POST", smaCalls, `{"FromPhoneNumber":"` + n0 + `","ToPhoneNumber":"+12065550101","ArgumentsMap":{"a":1}}`, 400, "", "ArgumentsMap"},
+			{"create call: ArgumentsMap empty key", "POST", smaCalls, `{"FromPhoneNumber":"` + n0 + `","ToPhoneNumber":"+12065550101","ArgumentsMap":{"":"x"}}`, 400, "", "ArgumentsMap"},
+			{"create call: 21 SipHeaders", "POST", smaCalls, `{"FromPhoneNumber":"` + n0 + `","ToPhoneNumber":"+12065550101","SipHeaders":` + pairs(21) + `}`, 400, "", "SipHeaders"},
+			{"create call: unknown application", "POST", smaCalls, `{"FromPhoneNumber":"` + n0 + `","ToPhoneNumber":"+12065550101"}`, 404, "NotFoundException", "11111111-2222-3333-4444-555555555555"},
+			{"update call: no Arguments", "POST", smaCalls + "/22222222-2222-4222-8222-222222222222", `{}`, 400, "", "Arguments"},
+			{"update call: Arguments a list", "POST", smaCalls + "/22222222-2222-4222-8222-222222222222", `{"Arguments":["a"]}`, 400, "", "Arguments"},
+			{"update call: 21 Arguments", "POST", smaCalls + "/22222222-2222-4222-8222-222222222222", `{"Arguments":` + pairs(21) + `}`, 400, "", "Arguments"},
+			{"update call: unknown TransactionId", "POST", smaCalls + "/22222222-2222-4222-8222-222222222222", `{"Arguments":{"a":"b"}}`, 404, "NotFoundException", "22222222-2222-4222-8222-222222222222"},
 		}
 		if len(tests) < 40 {
 			t.Fatalf("only %d bad inputs", len(tests))
@@ -124,6 +145,10 @@ func TestBadInputs(t *testing.T) {
 		}
 		if after := srv.Snapshot(t, srv.Voice); after != before {
 			t.Fatalf("bad inputs changed the store:\nbefore %s\nafter  %s", before, after)
+		}
+		var calls struct{ Calls []any }
+		if srv.Admin(t, "GET", "/_chimevoice/calls", nil, &calls); len(calls.Calls) != 0 {
+			t.Fatalf("bad inputs placed %d calls", len(calls.Calls))
 		}
 		if got := getNumber(t, srv, n0); got.Status != vtypes.PhoneNumberStatusUnassigned {
 			t.Fatalf("status %s", got.Status)
