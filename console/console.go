@@ -130,6 +130,7 @@ func (c *Console) routes() {
 	m.HandleFunc("GET /console/orders/{id}", c.get(c.order))
 	m.HandleFunc("GET /console/voice-connectors", c.get(c.voiceConnectors))
 	m.HandleFunc("GET /console/voice-connectors/{id}", c.get(c.voiceConnector))
+	c.registerCalls()
 	static, _ := fs.Sub(assets, "static")
 	files := http.StripPrefix(Prefix+"/static/", http.FileServerFS(static))
 	m.Handle("GET /console/static/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
