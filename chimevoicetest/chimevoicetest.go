@@ -158,7 +158,7 @@ type Server struct {
 	Handler *httpapi.Server
 	// Calls is the call service the server runs.
 	Calls chimevoice.CallService
-	opts    Options
+	opts  Options
 }
 
 var (
