@@ -109,7 +109,7 @@ func TestBadInputs(t *testing.T) {
 			{"settings: bad calling name", "PUT", "/settings/phone-number", `{"CallingName":"<script>"}`, 400, "", "CallingName"},
 			{"unknown operation query", "POST", "/phone-numbers?operation=explode", `{}`, 400, "", "POST /phone-numbers"},
 			{"unknown path", "GET", "/no-such-thing", "", 400, "", "/no-such-thing"},
-			{"unsupported operation", "POST", "/voice-connectors/abcdefghijklmnopqrstuv/proxy-sessions", `{"ParticipantPhoneNumbers":["+12065550100","+12065550101"],"Capabilities":["Voice"]}`, 400, "", "CreateProxySession"},
+			{"unsupported operation", "POST", "/accounts/11111111-2222-3333-4444-555555555555/bots", `{"DisplayName":"bot"}`, 400, "", "CreateBot"},
 			{"create call: no FromPhoneNumber", "POST", smaCalls, `{"ToPhoneNumber":"+12065550101"}`, 400, "", "FromPhoneNumber"},
 			{"create call: malformed ToPhoneNumber", "POST", smaCalls, `{"FromPhoneNumber":"` + n0 + `","ToPhoneNumber":"206-555"}`, 400, "", "ToPhoneNumber"},
 			{"create call: ArgumentsMap a string", "POST", smaCalls, `{"FromPhoneNumber":"` + n0 + `","ToPhoneNumber":"+12065550101","ArgumentsMap":"a=b"}`, 400, "", "ArgumentsMap"},

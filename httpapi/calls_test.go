@@ -74,43 +74,6 @@ func (e *callsEnv) wantEvents(t *testing.T, want ...string) {
 	}
 }
 
-// callTranscript renders a transcript one entry a line: the time from the
-// call's start, the kind, and the event type or the note.
-func callTranscript(c *chimevoice.Call) []string {
-	var out []string
-	for i, en := range c.Transcript {
-		line := fmt.Sprintf("%d %s %s", en.Seq, en.At.Sub(c.CreatedAt), en.Kind)
-		if en.Seq != i+1 {
-			line = "!! " + line
-		}
-		switch en.Kind {
-		case chimevoice.TranscriptEventSent:
-			var ev struct{ InvocationEventType string }
-			json.Unmarshal(en.Body, &ev)
-			line += " " + ev.InvocationEventType
-		case chimevoice.TranscriptNote:
-			var s string
-			json.Unmarshal(en.Body, &s)
-			line += " " + s
-		}
-		out = append(out, line)
-	}
-	return out
-}
-
-// sentEvents are the events a transcript recorded as sent.
-func sentEvents(t *testing.T, c *chimevoice.Call) []map[string]any {
-	var out []map[string]any
-	for _, en := range c.Transcript {
-		if en.Kind == chimevoice.TranscriptEventSent {
-			var ev map[string]any
-			chimevoicetest.Must(t, json.Unmarshal(en.Body, &ev), "event %s", en.Body)
-			out = append(out, ev)
-		}
-	}
-	return out
-}
-
 func jsonOf(t *testing.T, v any) string {
 	b, err := json.Marshal(v)
 	chimevoicetest.Must(t, err, "marshal")
@@ -144,34 +107,34 @@ func TestCallsEndToEnd(t *testing.T) {
 		digits := greeting + menu + 300*time.Millisecond
 		rule := got.SipRuleID
 		want := []string{
-			"1 0s Note inbound call from " + pstnCaller + " to " + e.number,
-			"2 0s Note routed by SIP rule " + rule + " to SIP media application " + e.sma + " (handler " + lambdaARN + ")",
-			"3 0s EventSent NEW_INBOUND_CALL",
-			"4 0s ResponseReceived",
-			"5 0s Note LEG-A answered by Answer",
-			fmt.Sprintf("6 0s Note Speak on LEG-A runs until %s", got.CreatedAt.Add(greeting).Format(time.RFC3339Nano)),
-			fmt.Sprintf("7 %s Note SpeakAndGetDigits on LEG-A runs until %s", greeting, got.CreatedAt.Add(digits).Format(time.RFC3339Nano)),
-			fmt.Sprintf("8 %s Note SpeakAndGetDigits attempt 1 of 2: the caller pressed \"1\"", digits),
-			fmt.Sprintf("9 %s EventSent ACTION_SUCCESSFUL", digits),
-			fmt.Sprintf("10 %s ResponseReceived", digits),
-			fmt.Sprintf("11 %s Note dialing %s for LEG-B; the callee will answer after 2s", digits, bridgeTo),
-			fmt.Sprintf("12 %s Note CallAndBridge on LEG-A runs until %s", digits, got.CreatedAt.Add(digits+2*time.Second).Format(time.RFC3339Nano)),
-			fmt.Sprintf("13 %s Note LEG-B %s answered; bridged with LEG-A", digits+2*time.Second, bridgeTo),
-			fmt.Sprintf("14 %s EventSent ACTION_SUCCESSFUL", digits+2*time.Second),
-			fmt.Sprintf("15 %s ResponseReceived", digits+2*time.Second),
-			"16 20s Note LEG-A hung up by the caller (SipResponseCode 0)",
-			"17 20s EventSent HANGUP",
-			"18 20s ResponseReceived",
-			"19 20s Note LEG-B hung up by the application (SipResponseCode 0)",
-			"20 20s EventSent HANGUP",
-			"21 20s ResponseReceived",
-			"22 20s Note call ended (Completed): LEG-B hung up by the application (SipResponseCode 0)",
+			"0s Note inbound call from " + pstnCaller + " to " + e.number,
+			"0s Note routed by SIP rule " + rule + " to SIP media application " + e.sma + " (handler " + lambdaARN + ")",
+			"0s EventSent NEW_INBOUND_CALL",
+			"0s ResponseReceived",
+			"0s Note LEG-A answered by Answer",
+			fmt.Sprintf("0s Note Speak on LEG-A runs until %s", got.CreatedAt.Add(greeting).Format(time.RFC3339Nano)),
+			fmt.Sprintf("%s Note SpeakAndGetDigits on LEG-A runs until %s", greeting, got.CreatedAt.Add(digits).Format(time.RFC3339Nano)),
+			fmt.Sprintf("%s Note SpeakAndGetDigits attempt 1 of 2: the caller pressed \"1\"", digits),
+			fmt.Sprintf("%s EventSent ACTION_SUCCESSFUL", digits),
+			fmt.Sprintf("%s ResponseReceived", digits),
+			fmt.Sprintf("%s Note dialing %s for LEG-B; the callee will answer after 2s", digits, bridgeTo),
+			fmt.Sprintf("%s Note CallAndBridge on LEG-A runs until %s", digits, got.CreatedAt.Add(digits+2*time.Second).Format(time.RFC3339Nano)),
+			fmt.Sprintf("%s Note LEG-B %s answered; bridged with LEG-A", digits+2*time.Second, bridgeTo),
+			fmt.Sprintf("%s EventSent ACTION_SUCCESSFUL", digits+2*time.Second),
+			fmt.Sprintf("%s ResponseReceived", digits+2*time.Second),
+			"20s Note LEG-A hung up by the caller (SipResponseCode 0)",
+			"20s EventSent HANGUP",
+			"20s ResponseReceived",
+			"20s Note LEG-B hung up by the application (SipResponseCode 0)",
+			"20s EventSent HANGUP",
+			"20s ResponseReceived",
+			"20s Note call ended (Completed): LEG-B hung up by the application (SipResponseCode 0)",
 		}
-		if tr := callTranscript(got); !slices.Equal(tr, want) {
+		if tr := lambdatest.Transcript(got, got.CreatedAt); !slices.Equal(tr, want) {
 			t.Fatalf("transcript:\n  %s\nwant:\n  %s", strings.Join(tr, "\n  "), strings.Join(want, "\n  "))
 		}
 		// The transcript holds the events exactly as the handler received them.
-		if a, b := jsonOf(t, sentEvents(t, got)), jsonOf(t, lambda.Events(t)); a != b {
+		if a, b := jsonOf(t, lambdatest.SentEvents(t, got)), jsonOf(t, lambda.Events(t)); a != b {
 			t.Fatalf("recorded events differ from those received:\n%s\n%s", a, b)
 		}
 		first := lambda.Events(t)[0]["CallDetails"].(map[string]any)
@@ -218,7 +181,7 @@ func TestCallsEndToEnd(t *testing.T) {
 			oc.Participants[0].From != e.from || oc.Participants[0].To != pstnCaller {
 			t.Fatalf("outbound call %+v", oc)
 		}
-		if a, b := jsonOf(t, sentEvents(t, oc)), jsonOf(t, lambda.Events(t)[inbound:]); a != b {
+		if a, b := jsonOf(t, lambdatest.SentEvents(t, oc)), jsonOf(t, lambda.Events(t)[inbound:]); a != b {
 			t.Fatalf("recorded outbound events differ from those received:\n%s\n%s", a, b)
 		}
 
@@ -401,7 +364,7 @@ func TestCallHandlerUnreachable(t *testing.T) {
 	e := newCallsEnv(t, chimevoicetest.SQLite(), lambdainvoke.Config{Endpoint: "http://" + addr}, nil)
 	c := e.place(t, map[string]string{"From": pstnCaller, "To": e.number})
 	got := e.call(t, c.TransactionID)
-	tr := strings.Join(callTranscript(got), "\n")
+	tr := strings.Join(lambdatest.Transcript(got, got.CreatedAt), "\n")
 	if got.Status != chimevoice.CallFailed || !strings.Contains(got.EndReason, "SIP 480 Unavailable") ||
 		!strings.Contains(tr, "invocation 1 of 2 of NEW_INBOUND_CALL (Sequence 1) failed") || !strings.Contains(tr, "invocation 2 of 2") ||
 		!strings.Contains(tr, "connection refused") {
@@ -436,7 +399,7 @@ func TestCreateSipMediaApplicationCallWithBoto3(t *testing.T) {
 	if got.Status != chimevoice.CallCompleted || got.Participants[0].From != e.from || got.Script.RingTime != 3*time.Second {
 		t.Fatalf("call %s %q %+v", got.Status, got.EndReason, got)
 	}
-	if a, b := jsonOf(t, sentEvents(t, got)), jsonOf(t, lambda.Events(t)); a != b {
+	if a, b := jsonOf(t, lambdatest.SentEvents(t, got)), jsonOf(t, lambda.Events(t)); a != b {
 		t.Fatalf("recorded events differ from those received:\n%s\n%s", a, b)
 	}
 	args := lambda.Events(t)[0]["ActionData"].(map[string]any)["Parameters"].(map[string]any)["Arguments"].(map[string]any)

@@ -142,29 +142,8 @@ func (e *env) wantEvents(want ...string) {
 	}
 }
 
-// transcript renders a call's transcript one entry a line: the offset from
-// epoch, the kind, and the event type or note.
-func transcript(c *chimevoice.Call) []string {
-	var out []string
-	for i, en := range c.Transcript {
-		if en.Seq != i+1 {
-			out = append(out, fmt.Sprintf("!! entry %d has Seq %d", i, en.Seq))
-		}
-		line := fmt.Sprintf("%s %s", en.At.Sub(epoch), en.Kind)
-		switch en.Kind {
-		case chimevoice.TranscriptEventSent:
-			var ev struct{ InvocationEventType string }
-			json.Unmarshal(en.Body, &ev)
-			line += " " + ev.InvocationEventType
-		case chimevoice.TranscriptNote:
-			var s string
-			json.Unmarshal(en.Body, &s)
-			line += " " + s
-		}
-		out = append(out, line)
-	}
-	return out
-}
+// transcript renders a call's transcript one entry a line (lambdatest.Transcript from epoch).
+func transcript(c *chimevoice.Call) []string { return lambdatest.Transcript(c, epoch) }
 
 func wantStatus(t *testing.T, c *chimevoice.Call, status chimevoice.CallStatus, reason string) {
 	t.Helper()
@@ -245,14 +224,7 @@ func testInboundBridge(t *testing.T, e *env) {
 		t.Fatalf("transcript:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
 	}
 	// The events are those recorded, byte for byte.
-	var sent []map[string]any
-	for _, en := range c.Transcript {
-		if en.Kind == chimevoice.TranscriptEventSent {
-			var ev map[string]any
-			json.Unmarshal(en.Body, &ev)
-			sent = append(sent, ev)
-		}
-	}
+	sent := lambdatest.SentEvents(t, c)
 	received := e.lambda.Events(t)
 	if a, b := mustJSON(t, sent), mustJSON(t, received); a != b {
 		t.Fatalf("recorded events differ from received ones:\n%s\n%s", a, b)

@@ -10,6 +10,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -18,6 +19,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/chimevoice/chimevoice"
 )
 
 // Server is a running lambda_invoke_server.py.
@@ -150,4 +153,46 @@ func str(v any) string {
 func jsonNum(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// Transcript renders a call's transcript one entry a line, the form tests
+// compare against: the time since start, the kind, and the event type of an
+// event sent or the text of a note. An entry out of sequence is marked "!!".
+func Transcript(c *chimevoice.Call, start time.Time) []string {
+	var out []string
+	for i, en := range c.Transcript {
+		if en.Seq != i+1 {
+			out = append(out, fmt.Sprintf("!! entry %d has Seq %d", i, en.Seq))
+		}
+		line := fmt.Sprintf("%s %s", en.At.Sub(start), en.Kind)
+		switch en.Kind {
+		case chimevoice.TranscriptEventSent:
+			var ev struct{ InvocationEventType string }
+			json.Unmarshal(en.Body, &ev)
+			line += " " + ev.InvocationEventType
+		case chimevoice.TranscriptNote:
+			var s string
+			json.Unmarshal(en.Body, &s)
+			line += " " + s
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
+// SentEvents returns the events a call's transcript recorded as sent, to
+// compare with those the handler received (Events).
+func SentEvents(t testing.TB, c *chimevoice.Call) []map[string]any {
+	t.Helper()
+	var out []map[string]any
+	for _, en := range c.Transcript {
+		if en.Kind == chimevoice.TranscriptEventSent {
+			var ev map[string]any
+			if err := json.Unmarshal(en.Body, &ev); err != nil {
+				t.Fatalf("event %s: %v", en.Body, err)
+			}
+			out = append(out, ev)
+		}
+	}
+	return out
 }
