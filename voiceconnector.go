@@ -68,12 +68,14 @@ type VoiceConnectorGroup struct {
 	Items     []VoiceConnectorItem
 	CreatedAt time.Time
 	UpdatedAt time.Time
+	// Distribution is how calls are spread over the items.
+	Distribution CallDistributionType
 }
 
 // VoiceConnectorItem is one member of a group.
 type VoiceConnectorItem struct {
 	VoiceConnectorID string
-	Priority         int // 1..99
+	Priority         int // 1..99; 0 (absent) only with LoadBalancedDistribution
 }
 
 // SipMediaApplication runs a Lambda function for calls that SIP rules route to it.
@@ -176,10 +178,12 @@ type VoiceConnectorService interface {
 	// CreateVoiceConnectorGroup and UpdateVoiceConnectorGroup take at most
 	// MaxGroupItems items, each an existing Voice Connector of the account
 	// (BadRequest otherwise).
-	CreateVoiceConnectorGroup(ctx context.Context, c Caller, name string, items []VoiceConnectorItem) (*VoiceConnectorGroup, error)
+	CreateVoiceConnectorGroup(ctx context.Context, c Caller, name string, dist CallDistributionType, items []VoiceConnectorItem) (*VoiceConnectorGroup, error)
 	GetVoiceConnectorGroup(ctx context.Context, c Caller, id string) (*VoiceConnectorGroup, error)
 	ListVoiceConnectorGroups(ctx context.Context, c Caller, p Page) ([]*VoiceConnectorGroup, string, error)
-	UpdateVoiceConnectorGroup(ctx context.Context, c Caller, id, name string, items []VoiceConnectorItem) (*VoiceConnectorGroup, error)
+	// UpdateVoiceConnectorGroup replaces the name and items; an empty dist
+	// keeps the group's call distribution type.
+	UpdateVoiceConnectorGroup(ctx context.Context, c Caller, id, name string, dist CallDistributionType, items []VoiceConnectorItem) (*VoiceConnectorGroup, error)
 	// DeleteVoiceConnectorGroup is Conflict while numbers are associated with it.
 	DeleteVoiceConnectorGroup(ctx context.Context, c Caller, id string) error
 

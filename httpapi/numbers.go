@@ -81,7 +81,7 @@ func (s *Server) getPhoneNumber(ctx context.Context, c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return phoneNumberOutput{PhoneNumber: phoneNumber(n)}, nil
+	return phoneNumberOutput{PhoneNumber: phoneNumber(c.caller.Region, n)}, nil
 }
 
 const listTokenPrefix = "n1:"
@@ -136,7 +136,7 @@ func (s *Server) listPhoneNumbers(ctx context.Context, c *call) (any, error) {
 		NextToken    string `json:",omitempty"`
 	}{PhoneNumbers: make([]phoneNumberOut, len(ns))}
 	for i, n := range ns {
-		out.PhoneNumbers[i] = phoneNumber(n)
+		out.PhoneNumbers[i] = phoneNumber(c.caller.Region, n)
 	}
 	if next != "" {
 		out.NextToken = base64.RawURLEncoding.EncodeToString([]byte(listTokenPrefix + next))
@@ -190,7 +190,7 @@ func (s *Server) updatePhoneNumber(ctx context.Context, c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return phoneNumberOutput{PhoneNumber: phoneNumber(n)}, nil
+	return phoneNumberOutput{PhoneNumber: phoneNumber(c.caller.Region, n)}, nil
 }
 
 func (s *Server) batchUpdatePhoneNumber(ctx context.Context, c *call) (any, error) {
@@ -265,7 +265,7 @@ func (s *Server) restorePhoneNumber(ctx context.Context, c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return phoneNumberOutput{PhoneNumber: phoneNumber(n)}, nil
+	return phoneNumberOutput{PhoneNumber: phoneNumber(c.caller.Region, n)}, nil
 }
 
 func (s *Server) getPhoneNumberSettings(ctx context.Context, c *call) (any, error) {

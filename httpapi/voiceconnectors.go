@@ -172,7 +172,7 @@ func (s *Server) listAvailableVoiceConnectorRegions(ctx context.Context, c *call
 
 type voiceConnectorItemIO struct {
 	VoiceConnectorId string
-	Priority         int
+	Priority         int `json:",omitempty"`
 }
 
 type voiceConnectorGroupOut struct {
@@ -182,6 +182,7 @@ type voiceConnectorGroupOut struct {
 	CreatedTimestamp       *Time
 	UpdatedTimestamp       *Time
 	VoiceConnectorGroupArn string
+	CallDistributionType   string `json:",omitempty"`
 }
 
 func voiceConnectorGroup(g *chimevoice.VoiceConnectorGroup) voiceConnectorGroupOut {
@@ -191,6 +192,7 @@ func voiceConnectorGroup(g *chimevoice.VoiceConnectorGroup) voiceConnectorGroupO
 			return voiceConnectorItemIO{it.VoiceConnectorID, it.Priority}
 		}),
 		CreatedTimestamp: timePtr(g.CreatedAt), UpdatedTimestamp: timePtr(g.UpdatedAt),
+		CallDistributionType: string(g.Distribution),
 	}
 }
 
@@ -202,13 +204,21 @@ type groupIn struct {
 	VoiceConnectorGroupId string
 	Name                  string
 	VoiceConnectorItems   []voiceConnectorItemIO
+	CallDistributionType  string
 }
 
+// items checks the items against the distribution type: the one given, or
+// on update without one, the default (the store checks again against the
+// group's own).
 func (in groupIn) items() ([]chimevoice.VoiceConnectorItem, error) {
 	items := convert(in.VoiceConnectorItems, func(it voiceConnectorItemIO) chimevoice.VoiceConnectorItem {
 		return chimevoice.VoiceConnectorItem{VoiceConnectorID: it.VoiceConnectorId, Priority: it.Priority}
 	})
-	return items, chimevoice.CheckGroupItems(items)
+	dist := chimevoice.CallDistributionType(in.CallDistributionType)
+	if dist == "" {
+		return items, nil
+	}
+	return items, chimevoice.CheckGroupItems(items, dist)
 }
 
 func (s *Server) createVoiceConnectorGroup(ctx context.Context, c *call) (any, error) {
@@ -220,7 +230,7 @@ func (s *Server) createVoiceConnectorGroup(ctx context.Context, c *call) (any, e
 	if err != nil {
 		return nil, err
 	}
-	g, err := s.svc.VoiceConnectors.CreateVoiceConnectorGroup(ctx, c.caller, in.Name, items)
+	g, err := s.svc.VoiceConnectors.CreateVoiceConnectorGroup(ctx, c.caller, in.Name, chimevoice.CallDistributionType(in.CallDistributionType), items)
 	if err != nil {
 		return nil, err
 	}
@@ -236,7 +246,7 @@ func (s *Server) updateVoiceConnectorGroup(ctx context.Context, c *call) (any, e
 	if err != nil {
 		return nil, err
 	}
-	g, err := s.svc.VoiceConnectors.UpdateVoiceConnectorGroup(ctx, c.caller, in.VoiceConnectorGroupId, in.Name, items)
+	g, err := s.svc.VoiceConnectors.UpdateVoiceConnectorGroup(ctx, c.caller, in.VoiceConnectorGroupId, in.Name, chimevoice.CallDistributionType(in.CallDistributionType), items)
 	if err != nil {
 		return nil, err
 	}

@@ -41,8 +41,12 @@ func Classify(e164 string) (Info, bool) {
 // that Countries lists for it. Unknown product types support nothing.
 func Supported(productType string, info Info) bool {
 	switch productType {
-	case productVoiceConnector, productBusinessCalling:
+	case productVoiceConnector:
 		return info.Country == "US" && (info.Type == typeLocal || info.Type == typeTollFree)
+	case productBusinessCalling:
+		// "For toll-free numbers, you cannot use the Amazon Chime Business
+		// Calling product type" (UpdatePhoneNumber, Amazon Chime API Reference).
+		return info.Country == "US" && info.Type == typeLocal
 	case productSMADialIn:
 		return slices.Contains(countryTypes(info.Country), info.Type)
 	}
@@ -56,7 +60,8 @@ type Country struct {
 }
 
 // Countries returns the supported countries for productType, sorted by
-// code: VoiceConnector and BusinessCalling → US (Local, TollFree);
+// code: VoiceConnector → US (Local, TollFree); BusinessCalling → US
+// (Local: toll-free numbers never get that product type);
 // SipMediaApplicationDialIn → US plus the countries of AT AU BE CA CH DE DK
 // ES FI FR GB IE IT JP NL NO NZ PT SE for which the generator found valid
 // numbers, each with the types found (Canada, for instance, has no
@@ -64,8 +69,10 @@ type Country struct {
 // Unknown product types get nil. The result is the caller's to modify.
 func Countries(productType string) []Country {
 	switch productType {
-	case productVoiceConnector, productBusinessCalling:
+	case productVoiceConnector:
 		return []Country{{Code: "US", Types: []string{typeLocal, typeTollFree}}}
+	case productBusinessCalling:
+		return []Country{{Code: "US", Types: []string{typeLocal}}}
 	case productSMADialIn:
 	default:
 		return nil

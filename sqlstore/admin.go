@@ -102,7 +102,7 @@ func (s *Store) runDue(ctx context.Context) (DueCounts, error) {
 func (s *Store) completeCallingNames(ctx context.Context) (int, error) {
 	var n int64
 	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
-		res, err := tx.exec(ctx, `UPDATE phone_numbers SET calling_name_status = 'UpdateSucceeded' WHERE calling_name_status = 'UpdateInProgress' AND updated_at <= ?`, ms(tx.now.Add(-s.cfg.OrderLatency)))
+		res, err := tx.exec(ctx, `UPDATE phone_numbers SET calling_name_status = 'UpdateSucceeded', calling_name_requested_at = NULL WHERE calling_name_status = 'UpdateInProgress' AND COALESCE(calling_name_requested_at, updated_at) <= ?`, ms(tx.now.Add(-s.cfg.OrderLatency)))
 		if err != nil {
 			return err
 		}

@@ -145,15 +145,20 @@ func (s *Store) getVCLocked(ctx context.Context, tx *Tx, account, id string) (*c
 	return v, s.wrap(err, "get voice connector")
 }
 
-const groupCols = `id, account_id, name, arn, created_at, updated_at`
+const groupCols = `id, account_id, name, arn, created_at, updated_at, call_distribution_type`
 
 func scanGroup(sc scanner) (*chimevoice.VoiceConnectorGroup, error) {
 	var g chimevoice.VoiceConnectorGroup
 	var created, updated int64
-	if err := sc.Scan(&g.ID, &g.AccountID, &g.Name, &g.ARN, &created, &updated); err != nil {
+	var dist string
+	if err := sc.Scan(&g.ID, &g.AccountID, &g.Name, &g.ARN, &created, &updated, &dist); err != nil {
 		return nil, err
 	}
 	g.CreatedAt, g.UpdatedAt = fromMS(created), fromMS(updated)
+	g.Distribution = chimevoice.CallDistributionType(dist)
+	if g.Distribution == "" {
+		g.Distribution = chimevoice.DistributionPriorityWeighted
+	}
 	g.Items = []chimevoice.VoiceConnectorItem{}
 	return &g, nil
 }
@@ -197,8 +202,8 @@ func (s *Store) getGroup(ctx context.Context, q querier, account, id string) (*c
 // putGroupItems replaces a group's items after checking them and locking
 // each Voice Connector (in ID order), so that none is deleted while the
 // group is changed to hold it.
-func (s *Store) putGroupItems(ctx context.Context, tx *Tx, account, group string, items []chimevoice.VoiceConnectorItem) error {
-	if err := chimevoice.CheckGroupItems(items); err != nil {
+func (s *Store) putGroupItems(ctx context.Context, tx *Tx, account, group string, dist chimevoice.CallDistributionType, items []chimevoice.VoiceConnectorItem) error {
+	if err := chimevoice.CheckGroupItems(items, dist); err != nil {
 		return err
 	}
 	order := make([]int, len(items))
@@ -224,18 +229,21 @@ func (s *Store) putGroupItems(ctx context.Context, tx *Tx, account, group string
 }
 
 // CreateVoiceConnectorGroup implements chimevoice.VoiceConnectorService.
-func (s *Store) CreateVoiceConnectorGroup(ctx context.Context, c chimevoice.Caller, name string, items []chimevoice.VoiceConnectorItem) (*chimevoice.VoiceConnectorGroup, error) {
+func (s *Store) CreateVoiceConnectorGroup(ctx context.Context, c chimevoice.Caller, name string, dist chimevoice.CallDistributionType, items []chimevoice.VoiceConnectorItem) (*chimevoice.VoiceConnectorGroup, error) {
 	id := uuid.NewString()
-	g := &chimevoice.VoiceConnectorGroup{ID: id, AccountID: c.AccountID, Name: name, ARN: chimevoice.ARN(region(c), c.AccountID, chimevoice.KindVoiceConnectorGroup, id), Items: items}
+	if dist == "" {
+		dist = chimevoice.DistributionPriorityWeighted
+	}
+	g := &chimevoice.VoiceConnectorGroup{ID: id, AccountID: c.AccountID, Name: name, ARN: chimevoice.ARN(region(c), c.AccountID, chimevoice.KindVoiceConnectorGroup, id), Items: items, Distribution: dist}
 	if g.Items == nil {
 		g.Items = []chimevoice.VoiceConnectorItem{}
 	}
 	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
 		g.CreatedAt, g.UpdatedAt = tx.now, tx.now
-		if _, err := tx.exec(ctx, `INSERT INTO voice_connector_groups (`+groupCols+`) VALUES (?, ?, ?, ?, ?, ?)`, g.ID, g.AccountID, g.Name, g.ARN, ms(tx.now), ms(tx.now)); err != nil {
+		if _, err := tx.exec(ctx, `INSERT INTO voice_connector_groups (`+groupCols+`) VALUES (?, ?, ?, ?, ?, ?, ?)`, g.ID, g.AccountID, g.Name, g.ARN, ms(tx.now), ms(tx.now), string(dist)); err != nil {
 			return err
 		}
-		return s.putGroupItems(ctx, tx, c.AccountID, id, items)
+		return s.putGroupItems(ctx, tx, c.AccountID, id, dist, items)
 	})
 	if err != nil {
 		return nil, err
@@ -259,16 +267,23 @@ func (s *Store) ListVoiceConnectorGroups(ctx context.Context, c chimevoice.Calle
 }
 
 // UpdateVoiceConnectorGroup implements chimevoice.VoiceConnectorService.
-func (s *Store) UpdateVoiceConnectorGroup(ctx context.Context, c chimevoice.Caller, id, name string, items []chimevoice.VoiceConnectorItem) (*chimevoice.VoiceConnectorGroup, error) {
+func (s *Store) UpdateVoiceConnectorGroup(ctx context.Context, c chimevoice.Caller, id, name string, dist chimevoice.CallDistributionType, items []chimevoice.VoiceConnectorItem) (*chimevoice.VoiceConnectorGroup, error) {
 	var out *chimevoice.VoiceConnectorGroup
 	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
 		if err := s.lockRow(ctx, tx, "voice_connector_groups", c.AccountID, id, groupNotFound(id)); err != nil {
 			return err
 		}
-		if err := s.putGroupItems(ctx, tx, c.AccountID, id, items); err != nil {
+		if dist == "" {
+			cur, err := s.getGroup(ctx, tx, c.AccountID, id)
+			if err != nil {
+				return err
+			}
+			dist = cur.Distribution
+		}
+		if err := s.putGroupItems(ctx, tx, c.AccountID, id, dist, items); err != nil {
 			return err
 		}
-		if _, err := tx.exec(ctx, `UPDATE voice_connector_groups SET name = ?, updated_at = ? WHERE id = ?`, name, ms(tx.now), id); err != nil {
+		if _, err := tx.exec(ctx, `UPDATE voice_connector_groups SET name = ?, call_distribution_type = ?, updated_at = ? WHERE id = ?`, name, string(dist), ms(tx.now), id); err != nil {
 			return err
 		}
 		g, err := s.getGroup(ctx, tx, c.AccountID, id)
@@ -290,6 +305,15 @@ func (s *Store) DeleteVoiceConnectorGroup(ctx context.Context, c chimevoice.Call
 		}
 		if n > 0 {
 			return chimevoice.Errorf(chimevoice.CodeConflict, "The Voice Connector group %s still has %d phone number(s) associated; disassociate them before deleting it.", id, n)
+		}
+		// "Any VoiceConnectorItems and phone numbers associated with the
+		// group must be removed before it can be deleted" (DeleteVoiceConnectorGroup).
+		var items int
+		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM voice_connector_group_items WHERE group_id = ?`, id).Scan(&items); err != nil {
+			return s.wrap(err, "count voice connector group items")
+		}
+		if items > 0 {
+			return chimevoice.Errorf(chimevoice.CodeConflict, "The Voice Connector group %s still holds %d Voice Connector item(s); remove them (UpdateVoiceConnectorGroup) before deleting it.", id, items)
 		}
 		_, err = tx.exec(ctx, `DELETE FROM voice_connector_groups WHERE id = ?`, id)
 		return err
