@@ -194,7 +194,9 @@ func rawJSON(t *testing.T, srv *chimevoicetest.Server, method, path string, body
 func TestNewestModelMembers(t *testing.T) {
 	srv := chimevoicetest.New(t, chimevoicetest.Options{})
 	nums := srv.Provision(t, srv.Voice, "415", 1, vtypes.PhoneNumberProductTypeVoiceConnector)
-	var got struct{ PhoneNumber struct{ PhoneNumberArn string } }
+	var got struct {
+		PhoneNumber struct{ PhoneNumberArn string }
+	}
 	if st := rawJSON(t, srv, http.MethodGet, "/phone-numbers/"+url.PathEscape(nums[0]), nil, &got); st != 200 {
 		t.Fatalf("get number: %d", st)
 	}
