@@ -27,6 +27,7 @@ import (
 
 	"github.com/chimevoice/chimevoice"
 	"github.com/chimevoice/chimevoice/console"
+	"github.com/chimevoice/chimevoice/e911"
 	"github.com/chimevoice/chimevoice/httpapi"
 	"github.com/chimevoice/chimevoice/metrics"
 	"github.com/chimevoice/chimevoice/model"
@@ -165,7 +166,8 @@ func New(t testing.TB, o Options) *Server {
 	if err != nil {
 		t.Fatalf("load models: %v", err)
 	}
-	h := httpapi.New(api, httpapi.Services{Numbers: st, Orders: st, Admin: st, VoiceConnectors: st, SipMedia: st, Tags: st, Accounts: st, Settings: st}, httpapi.Options{
+	h := httpapi.New(api, httpapi.Services{Numbers: st, Orders: st, Admin: st, VoiceConnectors: st, SipMedia: st, Tags: st, Accounts: st, Settings: st,
+		GlobalSettings: st, VoiceProfileDomains: st, Proxy: st, E911: e911.Validator{}}, httpapi.Options{
 		Verifier:   sigv4.NewVerifier(o.Credentials, time.Now),
 		RateLimit:  o.RateLimit,
 		AdminToken: o.AdminToken,

@@ -45,6 +45,11 @@ type Services struct {
 	Tags            chimevoice.TagService
 	Accounts        chimevoice.AccountService
 	Settings        chimevoice.SettingsService
+
+	GlobalSettings      chimevoice.GlobalSettingsService
+	VoiceProfileDomains chimevoice.VoiceProfileDomainService
+	Proxy               chimevoice.ProxyService
+	E911                chimevoice.E911Service
 }
 
 // Options configure a Server.

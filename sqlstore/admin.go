@@ -70,9 +70,10 @@ func (s *Store) moveClock(ctx context.Context, target func(now time.Time) (time.
 
 // DueCounts is what one pass of due work did.
 type DueCounts struct {
-	Orders       int
-	CallingNames int
-	Purged       int
+	Orders        int
+	CallingNames  int
+	ProxySessions int // closed at their expiry
+	Purged        int
 }
 
 // RunDue completes due orders and calling-name updates and purges numbers
@@ -89,6 +90,9 @@ func (s *Store) runDue(ctx context.Context) (DueCounts, error) {
 		return c, err
 	}
 	if c.CallingNames, err = s.completeCallingNames(ctx); err != nil {
+		return c, err
+	}
+	if c.ProxySessions, err = s.closeProxySessions(ctx); err != nil {
 		return c, err
 	}
 	c.Purged, err = s.Purge(ctx)

@@ -19,6 +19,7 @@ import (
 
 	"github.com/chimevoice/chimevoice"
 	"github.com/chimevoice/chimevoice/console"
+	"github.com/chimevoice/chimevoice/e911"
 	"github.com/chimevoice/chimevoice/httpapi"
 	"github.com/chimevoice/chimevoice/metrics"
 	"github.com/chimevoice/chimevoice/model"
@@ -196,7 +197,8 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 	}
 	m.store, m.closer, m.ln = st, closer, ln
-	handler := httpapi.New(api, httpapi.Services{Numbers: st, Orders: st, Admin: st, VoiceConnectors: st, SipMedia: st, Tags: st, Accounts: st, Settings: st}, httpapi.Options{
+	handler := httpapi.New(api, httpapi.Services{Numbers: st, Orders: st, Admin: st, VoiceConnectors: st, SipMedia: st, Tags: st, Accounts: st, Settings: st,
+		GlobalSettings: st, VoiceProfileDomains: st, Proxy: st, E911: e911.Validator{}}, httpapi.Options{
 		Verifier:       sigv4.NewVerifier(creds, m.RealClock),
 		RateLimit:      m.Config.RateLimit,
 		AdminToken:     m.Config.AdminToken,

@@ -18,6 +18,8 @@ ALTER TABLE phone_numbers ADD COLUMN calling_name_requested_at BIGINT;
 CREATE TABLE global_settings (
     account_id TEXT PRIMARY KEY,
     cdr_bucket TEXT NOT NULL DEFAULT '',
+    -- The legacy API's BusinessCalling settings share the operation.
+    business_calling_cdr_bucket TEXT NOT NULL DEFAULT '',
     updated_at BIGINT NOT NULL
 );
 
@@ -28,10 +30,13 @@ CREATE TABLE voice_profile_domains (
     description TEXT NOT NULL DEFAULT '',
     kms_key_arn TEXT NOT NULL,
     arn         TEXT NOT NULL UNIQUE,
+    -- ClientRequestToken of the create ('' when none): a retry returns the same domain.
+    client_token TEXT NOT NULL DEFAULT '',
     created_at  BIGINT NOT NULL,
     updated_at  BIGINT NOT NULL
 );
 CREATE INDEX voice_profile_domains_by_account ON voice_profile_domains (account_id, created_at, id);
+CREATE UNIQUE INDEX voice_profile_domains_by_token ON voice_profile_domains (account_id, client_token) WHERE client_token <> '';
 
 -- A proxy session of a Voice Connector; an Open session with an expiry
 -- closes at expires_at (the due-work pass closes it).

@@ -1,0 +1,61 @@
+package httpapi
+
+import (
+	"context"
+
+	"github.com/chimevoice/chimevoice"
+)
+
+func (s *Server) registerE911() {
+	s.handle("ValidateE911Address", s.validateE911Address)
+}
+
+type addressOut struct {
+	StreetName      string `json:"streetName,omitempty"`
+	StreetSuffix    string `json:"streetSuffix,omitempty"`
+	PostDirectional string `json:"postDirectional,omitempty"`
+	PreDirectional  string `json:"preDirectional,omitempty"`
+	StreetNumber    string `json:"streetNumber,omitempty"`
+	City            string `json:"city,omitempty"`
+	State           string `json:"state,omitempty"`
+	PostalCode      string `json:"postalCode,omitempty"`
+	PostalCodePlus4 string `json:"postalCodePlus4,omitempty"`
+	Country         string `json:"country,omitempty"`
+}
+
+type candidateAddressOut struct {
+	StreetInfo      string `json:"streetInfo,omitempty"`
+	StreetNumber    string `json:"streetNumber,omitempty"`
+	City            string `json:"city,omitempty"`
+	State           string `json:"state,omitempty"`
+	PostalCode      string `json:"postalCode,omitempty"`
+	PostalCodePlus4 string `json:"postalCodePlus4,omitempty"`
+	Country         string `json:"country,omitempty"`
+}
+
+func (s *Server) validateE911Address(ctx context.Context, c *call) (any, error) {
+	var in chimevoice.E911Address
+	var raw struct {
+		AwsAccountId, StreetNumber, StreetInfo, City, State, Country, PostalCode string
+	}
+	if err := c.decode(&raw); err != nil {
+		return nil, err
+	}
+	in = chimevoice.E911Address{AwsAccountID: raw.AwsAccountId, StreetNumber: raw.StreetNumber, StreetInfo: raw.StreetInfo,
+		City: raw.City, State: raw.State, Country: raw.Country, PostalCode: raw.PostalCode}
+	r, err := s.svc.E911.ValidateE911Address(ctx, c.caller, in)
+	if err != nil {
+		return nil, err
+	}
+	out := struct {
+		ValidationResult     int
+		AddressExternalId    string      `json:",omitempty"`
+		Address              *addressOut `json:",omitempty"`
+		CandidateAddressList []candidateAddressOut
+	}{ValidationResult: r.Result, AddressExternalId: r.AddressExternalID,
+		CandidateAddressList: convert(r.Candidates, func(a chimevoice.CandidateAddress) candidateAddressOut { return candidateAddressOut(a) })}
+	if a := r.Address; a != nil {
+		out.Address = &addressOut{a.StreetName, a.StreetSuffix, a.PostDirectional, a.PreDirectional, a.StreetNumber, a.City, a.State, a.PostalCode, a.PostalCodePlus4, a.Country}
+	}
+	return out, nil
+}

@@ -1,0 +1,51 @@
+package httpapi
+
+import (
+	"context"
+
+	"github.com/chimevoice/chimevoice"
+)
+
+func (s *Server) registerGlobalSettings() {
+	s.handle("GetGlobalSettings", s.getGlobalSettings)
+	s.handle("UpdateGlobalSettings", s.updateGlobalSettings)
+}
+
+type cdrSettingsOut struct {
+	CdrBucket string `json:",omitempty"`
+}
+
+// getGlobalSettings answers both models: VoiceConnector, and the legacy
+// API's BusinessCalling when it was set.
+func (s *Server) getGlobalSettings(ctx context.Context, c *call) (any, error) {
+	g, err := s.svc.GlobalSettings.GetGlobalSettings(ctx, c.caller)
+	if err != nil {
+		return nil, err
+	}
+	out := struct {
+		VoiceConnector  cdrSettingsOut
+		BusinessCalling *cdrSettingsOut `json:",omitempty"`
+	}{VoiceConnector: cdrSettingsOut{g.CdrBucket}}
+	if g.BusinessCallingCdrBucket != "" {
+		out.BusinessCalling = &cdrSettingsOut{g.BusinessCallingCdrBucket}
+	}
+	return out, nil
+}
+
+func (s *Server) updateGlobalSettings(ctx context.Context, c *call) (any, error) {
+	var in struct {
+		VoiceConnector  *struct{ CdrBucket string }
+		BusinessCalling *struct{ CdrBucket string }
+	}
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	var u chimevoice.GlobalSettingsUpdate
+	if in.VoiceConnector != nil {
+		u.CdrBucket = &in.VoiceConnector.CdrBucket
+	}
+	if in.BusinessCalling != nil {
+		u.BusinessCallingCdrBucket = &in.BusinessCalling.CdrBucket
+	}
+	return nil, s.svc.GlobalSettings.UpdateGlobalSettings(ctx, c.caller, u)
+}

@@ -1,0 +1,78 @@
+package httpapi
+
+import (
+	"context"
+
+	"github.com/chimevoice/chimevoice"
+)
+
+func (s *Server) registerVoiceProfileDomains() {
+	vp := s.svc.VoiceProfileDomains
+	s.handle("CreateVoiceProfileDomain", s.createVoiceProfileDomain)
+	s.handle("GetVoiceProfileDomain", getter("VoiceProfileDomainId", vp.GetVoiceProfileDomain, voiceProfileDomainOutput))
+	s.handle("ListVoiceProfileDomains", lister("VoiceProfileDomains", vp.ListVoiceProfileDomains, voiceProfileDomainSummary))
+	s.handle("UpdateVoiceProfileDomain", s.updateVoiceProfileDomain)
+	s.handle("DeleteVoiceProfileDomain", deleter("VoiceProfileDomainId", vp.DeleteVoiceProfileDomain))
+}
+
+type sseIO struct{ KmsKeyArn string }
+
+type voiceProfileDomainSummaryOut struct {
+	VoiceProfileDomainId  string
+	VoiceProfileDomainArn string
+	Name                  string
+	Description           string `json:",omitempty"`
+	CreatedTimestamp      *Time
+	UpdatedTimestamp      *Time
+}
+
+type voiceProfileDomainOut struct {
+	voiceProfileDomainSummaryOut
+	ServerSideEncryptionConfiguration sseIO
+}
+
+func voiceProfileDomainSummary(d *chimevoice.VoiceProfileDomain) voiceProfileDomainSummaryOut {
+	return voiceProfileDomainSummaryOut{VoiceProfileDomainId: d.ID, VoiceProfileDomainArn: d.ARN, Name: d.Name, Description: d.Description,
+		CreatedTimestamp: timePtr(d.CreatedAt), UpdatedTimestamp: timePtr(d.UpdatedAt)}
+}
+
+func voiceProfileDomainOutput(d *chimevoice.VoiceProfileDomain) any {
+	return struct{ VoiceProfileDomain voiceProfileDomainOut }{voiceProfileDomainOut{voiceProfileDomainSummary(d), sseIO{d.KMSKeyARN}}}
+}
+
+func (s *Server) createVoiceProfileDomain(ctx context.Context, c *call) (any, error) {
+	var in struct {
+		Name                              string
+		Description                       string
+		ServerSideEncryptionConfiguration sseIO
+		ClientRequestToken                string
+		Tags                              []tagIn
+	}
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	d, err := s.svc.VoiceProfileDomains.CreateVoiceProfileDomain(ctx, c.caller, chimevoice.CreateVoiceProfileDomainRequest{
+		Name: in.Name, Description: in.Description, KMSKeyARN: in.ServerSideEncryptionConfiguration.KmsKeyArn,
+		ClientRequestToken: in.ClientRequestToken, Tags: tags(in.Tags),
+	})
+	if err != nil {
+		return nil, err
+	}
+	return voiceProfileDomainOutput(d), nil
+}
+
+func (s *Server) updateVoiceProfileDomain(ctx context.Context, c *call) (any, error) {
+	var in struct {
+		VoiceProfileDomainId string
+		Name                 *string
+		Description          *string
+	}
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	d, err := s.svc.VoiceProfileDomains.UpdateVoiceProfileDomain(ctx, c.caller, in.VoiceProfileDomainId, in.Name, in.Description)
+	if err != nil {
+		return nil, err
+	}
+	return voiceProfileDomainOutput(d), nil
+}

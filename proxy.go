@@ -1,0 +1,171 @@
+package chimevoice
+
+import (
+	"context"
+	"slices"
+	"time"
+)
+
+// Proxy sessions (deprecated by AWS on 2026-04-07, still served): two
+// participants talk through proxy phone numbers of the account, so neither
+// sees the other's number.
+
+// ProxySessionStatus is the status of a proxy session.
+type ProxySessionStatus string
+
+// Proxy session statuses. chimevoice produces Open and Closed (InProgress
+// is a live call).
+const (
+	ProxyOpen       ProxySessionStatus = "Open"
+	ProxyInProgress ProxySessionStatus = "InProgress"
+	ProxyClosed     ProxySessionStatus = "Closed"
+)
+
+// Proxy is a Voice Connector's proxy configuration (PutVoiceConnectorProxy).
+type Proxy struct {
+	DefaultSessionExpiryMinutes int
+	PhoneNumberCountries        []string
+	FallBackPhoneNumber         string
+	Disabled                    bool
+}
+
+// Validate checks a proxy configuration: a positive default expiry, known
+// country codes, and a fallback number in E.164 form.
+func (p Proxy) Validate() error {
+	if p.DefaultSessionExpiryMinutes < 1 {
+		return Errorf(CodeBadRequest, "DefaultSessionExpiryMinutes: %d is not a positive number of minutes.", p.DefaultSessionExpiryMinutes)
+	}
+	for i, c := range p.PhoneNumberCountries {
+		if len(c) != 2 || c[0] < 'A' || c[0] > 'Z' || c[1] < 'A' || c[1] > 'Z' {
+			return Errorf(CodeBadRequest, "PhoneNumberPoolCountries[%d]: %q is not an ISO 3166-1 alpha-2 country code.", i, c)
+		}
+	}
+	if p.FallBackPhoneNumber != "" {
+		if _, ok := ParseID(p.FallBackPhoneNumber); !ok {
+			return Errorf(CodeBadRequest, "FallBackPhoneNumber: %q is not an E.164 phone number.", p.FallBackPhoneNumber)
+		}
+	}
+	return nil
+}
+
+// ProxyParticipant is one party of a session and the proxy number it
+// calls and texts through.
+type ProxyParticipant struct {
+	PhoneNumber      string
+	ProxyPhoneNumber string
+}
+
+// ProxySession is a proxy session of a Voice Connector.
+type ProxySession struct {
+	ID                      string
+	AccountID               string
+	VoiceConnectorID        string
+	Name                    string
+	Status                  ProxySessionStatus
+	ExpiryMinutes           int // 0: never expires
+	Capabilities            []string
+	NumberSelectionBehavior string
+	GeoMatchLevel           string
+	GeoMatchCountry         string
+	GeoMatchAreaCode        string
+	Participants            []ProxyParticipant
+	CreatedAt               time.Time
+	UpdatedAt               time.Time
+	EndedAt                 time.Time // zero unless Closed
+}
+
+// ExpiresAt is when an Open session closes (zero: never).
+func (p *ProxySession) ExpiresAt() time.Time {
+	if p.ExpiryMinutes == 0 {
+		return time.Time{}
+	}
+	return p.CreatedAt.Add(time.Duration(p.ExpiryMinutes) * time.Minute)
+}
+
+// CreateProxySessionRequest is a CreateProxySession request.
+type CreateProxySessionRequest struct {
+	VoiceConnectorID        string
+	Participants            []string // two E.164 numbers
+	Name                    string
+	ExpiryMinutes           int // 0: the Voice Connector's default
+	Capabilities            []string
+	NumberSelectionBehavior string
+	GeoMatchLevel           string
+	GeoMatchCountry         string
+	GeoMatchAreaCode        string
+}
+
+// Validate checks what the model cannot: two distinct E.164 participants
+// (normalized in place), at least one capability, each once, and geo
+// matching parameters that fit the level.
+func (r *CreateProxySessionRequest) Validate() error {
+	for i, p := range r.Participants {
+		e, ok := ParseID(p)
+		if !ok {
+			return Errorf(CodeBadRequest, "ParticipantPhoneNumbers[%d]: %q is not an E.164 phone number.", i, p)
+		}
+		r.Participants[i] = e
+	}
+	if len(r.Participants) == 2 && r.Participants[0] == r.Participants[1] {
+		return Errorf(CodeBadRequest, "ParticipantPhoneNumbers: the two participants are the same number %s.", r.Participants[0])
+	}
+	if err := CheckCapabilities(r.Capabilities); err != nil {
+		return err
+	}
+	switch r.GeoMatchLevel {
+	case "":
+		if r.GeoMatchCountry != "" || r.GeoMatchAreaCode != "" {
+			return Errorf(CodeBadRequest, "GeoMatchParams: given without GeoMatchLevel.")
+		}
+	case "Country":
+		if r.GeoMatchCountry == "" {
+			return Errorf(CodeBadRequest, "GeoMatchParams.Country: required when GeoMatchLevel is Country.")
+		}
+	case "AreaCode":
+		if r.GeoMatchCountry != "US" || r.GeoMatchAreaCode == "" {
+			return Errorf(CodeBadRequest, "GeoMatchParams: GeoMatchLevel AreaCode takes Country US and a three-digit AreaCode.")
+		}
+	}
+	return nil
+}
+
+// CheckCapabilities checks a session's capability list: Voice or SMS, at
+// least one, each once.
+func CheckCapabilities(caps []string) error {
+	if len(caps) == 0 {
+		return Errorf(CodeBadRequest, "Capabilities: at least one of Voice and SMS is required.")
+	}
+	for i, c := range caps {
+		if slices.Contains(caps[:i], c) {
+			return Errorf(CodeBadRequest, "Capabilities[%d]: %s is given twice.", i, c)
+		}
+	}
+	return nil
+}
+
+// ProxySessionFilter selects sessions for ListProxySessions.
+type ProxySessionFilter struct {
+	Status ProxySessionStatus // "" for all
+	Page   Page
+}
+
+// ProxyService serves Voice Connector proxy configurations and sessions.
+// Sessions of another account's Voice Connector are NotFound.
+type ProxyService interface {
+	PutVoiceConnectorProxy(ctx context.Context, c Caller, vcID string, p Proxy) (*Proxy, error)
+	// GetVoiceConnectorProxy returns nil when the Voice Connector has none.
+	GetVoiceConnectorProxy(ctx context.Context, c Caller, vcID string) (*Proxy, error)
+	DeleteVoiceConnectorProxy(ctx context.Context, c Caller, vcID string) error
+
+	// CreateProxySession opens a session, choosing for each participant a
+	// proxy number among the account's VoiceConnector numbers associated
+	// with the Voice Connector (see docs/controlplane.md for the rules).
+	CreateProxySession(ctx context.Context, c Caller, r CreateProxySessionRequest) (*ProxySession, error)
+	GetProxySession(ctx context.Context, c Caller, vcID, id string) (*ProxySession, error)
+	ListProxySessions(ctx context.Context, c Caller, vcID string, f ProxySessionFilter) ([]*ProxySession, string, error)
+	// UpdateProxySession replaces the capabilities and, when expiry > 0,
+	// the expiry (counted from the session's creation). Closed sessions
+	// cannot be updated.
+	UpdateProxySession(ctx context.Context, c Caller, vcID, id string, caps []string, expiry int) (*ProxySession, error)
+	DeleteProxySession(ctx context.Context, c Caller, vcID, id string) error
+}
