@@ -44,11 +44,7 @@ func TestBadInputsControlPlane(t *testing.T) {
 			return `{"AwsAccountId":"000000000000","StreetNumber":"410","StreetInfo":"Terry Ave N","City":"Seattle","State":"WA","Country":"US"` + override + `}`
 		}
 
-		tests := []struct {
-			name, method, path, body string
-			status                   int
-			shape, field             string
-		}{
+		tests := []badInput{
 			{"global settings: no VoiceConnector", "PUT", "/settings", `{}`, 400, "", "VoiceConnector"},
 			{"global settings: VoiceConnector a string", "PUT", "/settings", `{"VoiceConnector":"x"}`, 400, "", "VoiceConnector"},
 			{"global settings: bucket with capitals", "PUT", "/settings", `{"VoiceConnector":{"CdrBucket":"My-Bucket"}}`, 400, "", "VoiceConnector.CdrBucket"},
@@ -102,23 +98,7 @@ func TestBadInputsControlPlane(t *testing.T) {
 			{"sip rule: no target applications", "POST", "/sip-rules", `{"Name":"r","TriggerType":"ToPhoneNumber","TriggerValue":"` + pool[0] + `"}`, 400, "", "TargetApplications"},
 		}
 		before := srv.ExportState(t, false)
-		for _, tc := range tests {
-			t.Run(tc.name, func(t *testing.T) {
-				var body []byte
-				if tc.body != "" {
-					body = []byte(tc.body)
-				}
-				r := srv.Do(t, tc.method, tc.path, body)
-				shape := tc.shape
-				if shape == "" {
-					shape = "BadRequestException"
-				}
-				_, msg := errorShape(t, r, tc.status, shape)
-				if !strings.Contains(msg, tc.field) {
-					t.Fatalf("message %q does not name %q", msg, tc.field)
-				}
-			})
-		}
+		checkBadInputs(t, srv, tests)
 		if after := srv.ExportState(t, false); !bytes.Equal(after, before) {
 			t.Fatalf("bad inputs changed the state:\nbefore %s\nafter  %s", before, after)
 		}

@@ -20,6 +20,36 @@ func ids(n int) string {
 	return `{"PhoneNumberIds":[` + strings.Join(parts, ",") + `]}`
 }
 
+// badInput is a request that must fail: status and shape ("" for
+// BadRequestException), and what the message must name.
+type badInput struct {
+	name, method, path, body string
+	status                   int
+	shape, field             string
+}
+
+// checkBadInputs sends each request, as a subtest, and checks its answer.
+func checkBadInputs(t *testing.T, srv *chimevoicetest.Server, tests []badInput) {
+	t.Helper()
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var body []byte
+			if tc.body != "" {
+				body = []byte(tc.body)
+			}
+			r := srv.Do(t, tc.method, tc.path, body)
+			shape := tc.shape
+			if shape == "" {
+				shape = "BadRequestException"
+			}
+			_, msg := errorShape(t, r, tc.status, shape)
+			if !strings.Contains(msg, tc.field) {
+				t.Fatalf("message %q does not name %q", msg, tc.field)
+			}
+		})
+	}
+}
+
 // TestBadInputs sends malformed requests; each must be a 4xx in the AWS
 // shape whose message names the offending field, and change nothing.
 func TestBadInputs(t *testing.T) {
@@ -32,11 +62,7 @@ func TestBadInputs(t *testing.T) {
 		batchDelete(t, srv, n1)
 		p0 := "/phone-numbers/%2B" + n0[1:]
 
-		tests := []struct {
-			name, method, path, body string
-			status                   int
-			shape, field             string
-		}{
+		tests := []badInput{
 			{"batch delete: no body member", "POST", "/phone-numbers?operation=batch-delete", `{}`, 400, "", "PhoneNumberIds"},
 			{"batch delete: empty list", "POST", "/phone-numbers?operation=batch-delete", `{"PhoneNumberIds":[]}`, 400, "", "PhoneNumberIds"},
 			{"batch delete: list is a string", "POST", "/phone-numbers?operation=batch-delete", `{"PhoneNumberIds":"` + n0 + `"}`, 400, "", "PhoneNumberIds"},
@@ -105,23 +131,7 @@ func TestBadInputs(t *testing.T) {
 			t.Fatalf("only %d bad inputs", len(tests))
 		}
 		before := srv.Snapshot(t, srv.Voice)
-		for _, tc := range tests {
-			t.Run(tc.name, func(t *testing.T) {
-				var body []byte
-				if tc.body != "" {
-					body = []byte(tc.body)
-				}
-				r := srv.Do(t, tc.method, tc.path, body)
-				shape := tc.shape
-				if shape == "" {
-					shape = "BadRequestException"
-				}
-				_, msg := errorShape(t, r, tc.status, shape)
-				if !strings.Contains(msg, tc.field) {
-					t.Fatalf("message %q does not name %q", msg, tc.field)
-				}
-			})
-		}
+		checkBadInputs(t, srv, tests)
 		if after := srv.Snapshot(t, srv.Voice); after != before {
 			t.Fatalf("bad inputs changed the store:\nbefore %s\nafter  %s", before, after)
 		}

@@ -6,7 +6,11 @@ import (
 	"github.com/chimevoice/chimevoice"
 )
 
+// registerE911 registers ValidateE911Address when its service is set.
 func (s *Server) registerE911() {
+	if s.svc.E911 == nil {
+		return
+	}
 	s.handle("ValidateE911Address", s.validateE911Address)
 }
 

@@ -6,7 +6,12 @@ import (
 	"github.com/chimevoice/chimevoice"
 )
 
+// registerGlobalSettings registers the global settings operations when
+// their service is set.
 func (s *Server) registerGlobalSettings() {
+	if s.svc.GlobalSettings == nil {
+		return
+	}
 	s.handle("GetGlobalSettings", s.getGlobalSettings)
 	s.handle("UpdateGlobalSettings", s.updateGlobalSettings)
 }

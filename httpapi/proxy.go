@@ -7,8 +7,11 @@ import (
 )
 
 // registerProxy registers the proxy operations, deprecated by AWS on
-// 2026-04-07 and still served.
+// 2026-04-07 and still served, when their service is set.
 func (s *Server) registerProxy() {
+	if s.svc.Proxy == nil {
+		return
+	}
 	s.handle("PutVoiceConnectorProxy", s.putVoiceConnectorProxy)
 	s.handle("GetVoiceConnectorProxy", s.getVoiceConnectorProxy)
 	s.handle("DeleteVoiceConnectorProxy", deleter("VoiceConnectorId", s.svc.Proxy.DeleteVoiceConnectorProxy))

@@ -14,7 +14,12 @@ import (
 // Voice Connector sends a SIP OPTIONS ping.
 const terminationPingInterval = 30 * time.Second
 
+// registerTerminationHealth registers GetVoiceConnectorTerminationHealth,
+// which reads the Voice Connector settings and the service clock.
 func (s *Server) registerTerminationHealth() {
+	if s.svc.Settings == nil || s.svc.Admin == nil {
+		return
+	}
 	s.handle("GetVoiceConnectorTerminationHealth", s.getTerminationHealth)
 }
 

@@ -300,19 +300,9 @@ func (s *Server) registerAssociations() {
 	if s.svc.Settings != nil {
 		s.registerSettings()
 	}
-	if s.svc.GlobalSettings != nil {
-		s.registerGlobalSettings()
-	}
-	if s.svc.Settings != nil && s.svc.Admin != nil {
-		s.registerTerminationHealth()
-	}
-	if s.svc.VoiceProfileDomains != nil {
-		s.registerVoiceProfileDomains()
-	}
-	if s.svc.Proxy != nil {
-		s.registerProxy()
-	}
-	if s.svc.E911 != nil {
-		s.registerE911()
-	}
+	s.registerGlobalSettings()
+	s.registerTerminationHealth()
+	s.registerVoiceProfileDomains()
+	s.registerProxy()
+	s.registerE911()
 }

@@ -6,8 +6,13 @@ import (
 	"github.com/chimevoice/chimevoice"
 )
 
+// registerVoiceProfileDomains registers the voice profile domain
+// operations when their service is set.
 func (s *Server) registerVoiceProfileDomains() {
 	vp := s.svc.VoiceProfileDomains
+	if vp == nil {
+		return
+	}
 	s.handle("CreateVoiceProfileDomain", s.createVoiceProfileDomain)
 	s.handle("GetVoiceProfileDomain", getter("VoiceProfileDomainId", vp.GetVoiceProfileDomain, voiceProfileDomainOutput))
 	s.handle("ListVoiceProfileDomains", lister("VoiceProfileDomains", vp.ListVoiceProfileDomains, voiceProfileDomainSummary))
