@@ -167,7 +167,7 @@ func New(t testing.TB, o Options) *Server {
 		t.Fatalf("load models: %v", err)
 	}
 	h := httpapi.New(api, httpapi.Services{Numbers: st, Orders: st, Admin: st, VoiceConnectors: st, SipMedia: st, Tags: st, Accounts: st, Settings: st,
-		GlobalSettings: st, VoiceProfileDomains: st, Proxy: st, E911: e911.Validator{}}, httpapi.Options{
+		GlobalSettings: st, VoiceProfileDomains: st, Proxy: st, E911: e911.Validator{}, UserSettings: st}, httpapi.Options{
 		Verifier:   sigv4.NewVerifier(o.Credentials, time.Now),
 		RateLimit:  o.RateLimit,
 		AdminToken: o.AdminToken,

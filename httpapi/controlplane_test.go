@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/chime"
+	ctypes "github.com/aws/aws-sdk-go-v2/service/chime/types"
 	"github.com/aws/aws-sdk-go-v2/service/chimesdkvoice"
 	vtypes "github.com/aws/aws-sdk-go-v2/service/chimesdkvoice/types"
 
@@ -352,9 +355,14 @@ func TestStateRoundTripWithControlPlane(t *testing.T) {
 		chimevoicetest.Must(t, err, "global settings")
 		_, err = v.UpdatePhoneNumber(bg, &chimesdkvoice.UpdatePhoneNumberInput{PhoneNumberId: aws.String(pool[1]), CallingName: aws.String("Acme")})
 		chimevoicetest.Must(t, err, "calling name")
+		acct := createAccount(t, srv.Legacy, "Team")
+		user := createUser(t, srv.Legacy, acct, "ann@example.com")
+		_, err = srv.Legacy.UpdateUserSettings(bg, &chime.UpdateUserSettingsInput{AccountId: aws.String(acct), UserId: user.UserId, UserSettings: &ctypes.UserSettings{
+			Telephony: &ctypes.TelephonySettings{InboundCalling: aws.Bool(true), OutboundCalling: aws.Bool(false), SMS: aws.Bool(true)}}})
+		chimevoicetest.Must(t, err, "user settings")
 
 		snap := srv.ExportState(t, false)
-		for _, section := range []string{"GlobalSettings", "VoiceProfileDomains", "ProxySessions", "ProxySessionParticipants"} {
+		for _, section := range []string{"GlobalSettings", "VoiceProfileDomains", "ProxySessions", "ProxySessionParticipants", "ChimeUserSettings"} {
 			if !bytes.Contains(snap, []byte(`"`+section+`": [`+"\n  {")) {
 				t.Fatalf("%s missing from the snapshot:\n%s", section, snap)
 			}
@@ -375,5 +383,39 @@ func TestStateRoundTripWithControlPlane(t *testing.T) {
 		if st := getNumber(t, srv, pool[1]).CallingNameStatus; st != vtypes.CallingNameStatusUpdateSucceeded {
 			t.Fatalf("imported pending calling name: %s", st)
 		}
+	})
+}
+
+func TestUserSettings(t *testing.T) {
+	chimevoicetest.Each(t, func(t *testing.T, b chimevoicetest.Backend) {
+		srv := chimevoicetest.New(t, chimevoicetest.Options{Backend: b, Credentials: []sigv4.Credential{keyA, keyB}})
+		l := srv.Legacy
+		_, other := srv.Clients(keyB.AccessKeyID, keyB.SecretAccessKey)
+		acct := createAccount(t, l, "Team")
+		user := aws.ToString(createUser(t, l, acct, "ann@example.com").UserId)
+		got, err := l.GetUserSettings(bg, &chime.GetUserSettingsInput{AccountId: aws.String(acct), UserId: aws.String(user)})
+		chimevoicetest.Must(t, err, "get default")
+		if tel := got.UserSettings.Telephony; !aws.ToBool(tel.InboundCalling) || !aws.ToBool(tel.OutboundCalling) || !aws.ToBool(tel.SMS) {
+			t.Fatalf("default settings %+v", tel)
+		}
+		_, err = l.UpdateUserSettings(bg, &chime.UpdateUserSettingsInput{AccountId: aws.String(acct), UserId: aws.String(user), UserSettings: &ctypes.UserSettings{
+			Telephony: &ctypes.TelephonySettings{InboundCalling: aws.Bool(true), OutboundCalling: aws.Bool(false), SMS: aws.Bool(false)}}})
+		chimevoicetest.Must(t, err, "update")
+		got, err = l.GetUserSettings(bg, &chime.GetUserSettingsInput{AccountId: aws.String(acct), UserId: aws.String(user)})
+		chimevoicetest.Must(t, err, "get")
+		if tel := got.UserSettings.Telephony; !aws.ToBool(tel.InboundCalling) || aws.ToBool(tel.OutboundCalling) || aws.ToBool(tel.SMS) {
+			t.Fatalf("settings %+v", tel)
+		}
+		r := srv.Signed(t, keyA.AccessKeyID, keyA.SecretAccessKey, "PUT", "/accounts/"+acct+"/users/"+user+"/settings", []byte(`{"UserSettings":{"Telephony":{"InboundCalling":true,"OutboundCalling":true}}}`))
+		if _, msg := errorShape(t, r, 400, "BadRequestException"); !strings.Contains(msg, "SMS") {
+			t.Fatalf("message %q does not name SMS", msg)
+		}
+		_, err = l.GetUserSettings(bg, &chime.GetUserSettingsInput{AccountId: aws.String(acct), UserId: aws.String("nobody")})
+		wantAPIError(t, err, 404, "NotFoundException", "nobody")
+		_, err = other.UpdateUserSettings(bg, &chime.UpdateUserSettingsInput{AccountId: aws.String(acct), UserId: aws.String(user), UserSettings: &ctypes.UserSettings{
+			Telephony: &ctypes.TelephonySettings{InboundCalling: aws.Bool(true), OutboundCalling: aws.Bool(true), SMS: aws.Bool(true)}}})
+		wantAPIError(t, err, 404, "NotFoundException", acct)
+		_, err = l.DeleteAccount(bg, &chime.DeleteAccountInput{AccountId: aws.String(acct)})
+		chimevoicetest.Must(t, err, "delete the account and its users' settings")
 	})
 }

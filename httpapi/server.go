@@ -50,6 +50,7 @@ type Services struct {
 	VoiceProfileDomains chimevoice.VoiceProfileDomainService
 	Proxy               chimevoice.ProxyService
 	E911                chimevoice.E911Service
+	UserSettings        chimevoice.UserSettingsService
 }
 
 // Options configure a Server.

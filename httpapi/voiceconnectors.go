@@ -305,4 +305,5 @@ func (s *Server) registerAssociations() {
 	s.registerVoiceProfileDomains()
 	s.registerProxy()
 	s.registerE911()
+	s.registerUserSettings()
 }

@@ -50,6 +50,13 @@ var controlPlaneSections = []stateSection{
 		// When an Open session closes; not part of the API.
 		{json: "ExpiresAt", sql: "expires_at", kind: kNullTime, optional: true, future: true},
 	}},
+	{json: "ChimeUserSettings", sql: "chime_user_settings", key: []string{"UserId"}, refs: []stateRef{{"UserId", "ChimeUsers"}}, cols: []stateColumn{
+		{json: "UserId", sql: "user_id", check: nonEmpty},
+		{json: "InboundCalling", sql: "inbound_calling", kind: kBool},
+		{json: "OutboundCalling", sql: "outbound_calling", kind: kBool},
+		{json: "SMS", sql: "sms", kind: kBool},
+		{json: "UpdatedAt", sql: "updated_at", kind: kTime},
+	}},
 	{json: "ProxySessionParticipants", sql: "proxy_session_participants", key: []string{"SessionId", "Position"}, refs: []stateRef{{"SessionId", "ProxySessions"}}, cols: []stateColumn{
 		{json: "SessionId", sql: "session_id", check: nonEmpty},
 		{json: "Position", sql: "position", kind: kInt},

@@ -198,7 +198,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.store, m.closer, m.ln = st, closer, ln
 	handler := httpapi.New(api, httpapi.Services{Numbers: st, Orders: st, Admin: st, VoiceConnectors: st, SipMedia: st, Tags: st, Accounts: st, Settings: st,
-		GlobalSettings: st, VoiceProfileDomains: st, Proxy: st, E911: e911.Validator{}}, httpapi.Options{
+		GlobalSettings: st, VoiceProfileDomains: st, Proxy: st, E911: e911.Validator{}, UserSettings: st}, httpapi.Options{
 		Verifier:       sigv4.NewVerifier(creds, m.RealClock),
 		RateLimit:      m.Config.RateLimit,
 		AdminToken:     m.Config.AdminToken,

@@ -67,3 +67,13 @@ CREATE TABLE proxy_session_participants (
     proxy_phone_number TEXT NOT NULL,
     PRIMARY KEY (session_id, position)
 );
+
+-- Legacy GetUserSettings / UpdateUserSettings: a user's telephony settings
+-- once set (a user without a row has everything allowed).
+CREATE TABLE chime_user_settings (
+    user_id          TEXT PRIMARY KEY REFERENCES chime_users (id) ON DELETE CASCADE,
+    inbound_calling  BOOLEAN NOT NULL,
+    outbound_calling BOOLEAN NOT NULL,
+    sms              BOOLEAN NOT NULL,
+    updated_at       BIGINT NOT NULL
+);
