@@ -45,6 +45,8 @@ const usage = `chimevoice — the Amazon Chime SDK Voice phone-number API, self-
 Usage:
   chimevoice [serve] [flags]   serve the API (the default command)
   chimevoice bench [flags]     load an endpoint and report throughput and latency
+  chimevoice bench startup [flags] -- COMMAND...
+                               time a command from exec to its first healthy answer
   chimevoice migrate [--data FILE | --database-url URL]
                                apply the database migrations, then exit
   chimevoice version           print the version
