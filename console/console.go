@@ -22,6 +22,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/chimevoice/chimevoice"
@@ -74,7 +75,7 @@ type Console struct {
 	creds    map[string]*sigv4.Credential
 	sessions *sessionStore
 	guard    signinGuard
-	pages    map[string]*template.Template
+	pages    func() map[string]*template.Template // parsed on first render, not at start
 	mux      *http.ServeMux
 	handler  http.Handler
 }
@@ -104,7 +105,7 @@ func New(svc Services, opts Options) *Console {
 		creds:    make(map[string]*sigv4.Credential, len(opts.Credentials)),
 		sessions: newSessionStore(opts.SessionIdle, opts.SessionMaxAge, opts.Now),
 		guard:    newSigninGuard(),
-		pages:    parsePages(),
+		pages:    sync.OnceValue(parsePages),
 		mux:      http.NewServeMux(),
 	}
 	for i := range opts.Credentials {
@@ -259,7 +260,7 @@ func (c *Console) render(w http.ResponseWriter, r *request, status int, page str
 		}
 	}
 	var buf bytes.Buffer
-	if err := c.pages[page].ExecuteTemplate(&buf, "layout", v); err != nil {
+	if err := c.pages()[page].ExecuteTemplate(&buf, "layout", v); err != nil {
 		c.log.Error("console: render page", "page", page, "err", err)
 		http.Error(w, "The page could not be rendered.", http.StatusInternalServerError)
 		return
