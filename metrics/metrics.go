@@ -54,6 +54,10 @@ type Metrics struct {
 	// and allocation-free; a miss (once per pair) copies the map under mu.
 	children atomic.Pointer[map[childKey]child]
 	mu       sync.Mutex
+
+	// runtimeOnce registers the Go and process collectors on first use of
+	// the registry rather than at start: building them is most of New.
+	runtimeOnce sync.Once
 }
 
 type childKey struct {
@@ -90,10 +94,7 @@ func New(src StatsSource, log *slog.Logger) *Metrics {
 	}
 	empty := map[childKey]child{}
 	m.children.Store(&empty)
-	m.reg.MustRegister(m.requests, m.duration, m.faults,
-		collectors.NewGoCollector(),
-		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-	)
+	m.reg.MustRegister(m.requests, m.duration, m.faults)
 	if src != nil {
 		m.reg.MustRegister(&storeCollector{src: src, log: log})
 	}
@@ -105,10 +106,25 @@ func New(src StatsSource, log *slog.Logger) *Metrics {
 }
 
 // Registry is the registry the metrics are in, for callers that add their own.
-func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
+func (m *Metrics) Registry() *prometheus.Registry {
+	m.registerRuntime()
+	return m.reg
+}
 
 // Handler serves the metrics in the Prometheus text format.
-func (m *Metrics) Handler() http.Handler { return m.handler }
+func (m *Metrics) Handler() http.Handler {
+	m.registerRuntime()
+	return m.handler
+}
+
+func (m *Metrics) registerRuntime() {
+	m.runtimeOnce.Do(func() {
+		m.reg.MustRegister(
+			collectors.NewGoCollector(),
+			collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		)
+	})
+}
 
 // ObserveRequest counts one answered API request. op "" counts as
 // UnknownOperation.
