@@ -1,9 +1,6 @@
 package metrics_test
 
 import (
-	"net/http"
-	"net/http/httptest"
-	"strings"
 	"testing"
 	"time"
 
@@ -32,31 +29,6 @@ func BenchmarkObserveRequest(b *testing.B) {
 			m.ObserveRequest("BatchDeletePhoneNumber", 200, time.Millisecond)
 		}
 	})
-}
-
-// TestRuntimeCollectorsOnFirstUse: the Go and process collectors, registered
-// on first use of the registry rather than in New, are in every scrape.
-func TestRuntimeCollectorsOnFirstUse(t *testing.T) {
-	m := metrics.New(nil, nil)
-	m.ObserveRequest("GetPhoneNumber", 200, time.Millisecond)
-	rec := httptest.NewRecorder()
-	m.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
-	for _, name := range []string{"go_goroutines ", "process_start_time_seconds ", `chimevoice_requests_total{code="200",operation="GetPhoneNumber"} 1`} {
-		if !strings.Contains(rec.Body.String(), name) {
-			t.Errorf("no %s in:\n%s", name, rec.Body.String())
-		}
-	}
-	families, err := metrics.New(nil, nil).Registry().Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
-	found := false
-	for _, f := range families {
-		found = found || f.GetName() == "go_goroutines"
-	}
-	if !found {
-		t.Error("Registry().Gather() has no go_goroutines")
-	}
 }
 
 func BenchmarkNew(b *testing.B) {
