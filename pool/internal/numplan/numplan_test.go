@@ -196,3 +196,29 @@ func BenchmarkLookup(b *testing.B) {
 		}
 	}
 }
+
+var benchNumbers = []string{"+442071838750", "+4930123456", "+390612345678", "+61212345678", "+33123456789", "+81312345678"}
+
+// BenchmarkClassify and BenchmarkClassifyLibrary answer what pool.Classify
+// asks, here and with the library.
+func BenchmarkClassify(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, n := range benchNumbers {
+			if ok, _, _, valid := ours(n); !ok || !valid {
+				b.Fatal(n)
+			}
+		}
+	}
+}
+
+func BenchmarkClassifyLibrary(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, n := range benchNumbers {
+			if ok, _, _, valid := library(n); !ok || !valid {
+				b.Fatal(n)
+			}
+		}
+	}
+}
