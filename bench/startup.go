@@ -83,6 +83,21 @@ func MedianElapsed(runs []StartupRun) time.Duration {
 	return (d[len(d)/2-1] + d[len(d)/2]) / 2
 }
 
+// MedianRSSKB is the median of the runs' RSSKB (0 when none was read).
+func MedianRSSKB(runs []StartupRun) int {
+	kb := make([]int, 0, len(runs))
+	for _, r := range runs {
+		if r.RSSKB > 0 {
+			kb = append(kb, r.RSSKB)
+		}
+	}
+	if len(kb) == 0 {
+		return 0
+	}
+	slices.Sort(kb)
+	return kb[len(kb)/2]
+}
+
 func startupOnce(ctx context.Context, cfg StartupConfig) (StartupRun, error) {
 	port, err := freePort()
 	if err != nil {

@@ -55,6 +55,9 @@ func TestStartupServer(t *testing.T) {
 			t.Errorf("rss %d kB", r.RSSKB)
 		}
 	}
+	if MedianRSSKB(runs) <= 0 {
+		t.Errorf("median RSS %d kB", MedianRSSKB(runs))
+	}
 	if m := MedianElapsed(runs); m < runs[0].Elapsed && m < runs[1].Elapsed && m < runs[2].Elapsed {
 		t.Errorf("median %v below every run", m)
 	}

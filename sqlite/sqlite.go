@@ -75,6 +75,12 @@ func Open(ctx context.Context, path string, cfg sqlstore.Config) (*Store, error)
 			return nil, fmt.Errorf("create throwaway store: %w", err)
 		}
 		tmpDir, path, wal = dir, filepath.Join(dir, "chimevoice.db"), nil
+		// A copy of a migrated empty database instead of running the
+		// migrations: every throwaway store (a test's) starts this way.
+		if err := os.WriteFile(path, emptyImage, 0o600); err != nil {
+			os.RemoveAll(tmpDir)
+			return nil, fmt.Errorf("create throwaway store: %w", err)
+		}
 	} else {
 		wal.path = path + "-wal"
 	}

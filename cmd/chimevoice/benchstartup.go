@@ -57,7 +57,11 @@ Flags:
 	if cfg.URL == "" {
 		what = "exec to exit"
 	}
-	fmt.Fprintf(stdout, "median %s: %.2f ms (%d runs)\n", what, ms(bench.MedianElapsed(runs)), len(runs))
+	rss := ""
+	if kb := bench.MedianRSSKB(runs); kb > 0 {
+		rss = fmt.Sprintf(", rss %.1f MB", float64(kb)/1024)
+	}
+	fmt.Fprintf(stdout, "median %s: %.2f ms (%d runs)%s\n", what, ms(bench.MedianElapsed(runs)), len(runs), rss)
 	return nil
 }
 

@@ -37,7 +37,7 @@ func TestBenchStartup(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	if !regexp.MustCompile(`(?m)^median exec to first healthy answer: [0-9.]+ ms \(3 runs\)$`).Match(out) {
+	if !regexp.MustCompile(`(?m)^median exec to first healthy answer: [0-9.]+ ms \(3 runs\), rss [0-9.]+ MB$`).Match(out) {
 		t.Errorf("no median in:\n%s", out)
 	}
 	out, err = chimevoiceCmd(t, "bench", "startup", "--runs", "1", "--url", "", "--", os.Args[0], "version").CombinedOutput()
