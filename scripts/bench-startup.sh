@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Start-up, in one run: exec to the first healthy answer of a server on an
-# existing store, and exec to exit of `chimevoice version`, for this tree,
+# existing store and on a throwaway one (--data :memory:, what a test that
+# starts its own server uses), and exec to exit of `chimevoice version`, for this tree,
 # for a base revision, and for a bare net/http server (the floor of the
 # machine). Medians of RUNS runs of `chimevoice bench startup`, which probes
 # over TCP from its own process (no process per probe).
@@ -29,6 +30,8 @@ for round in 1 2; do
   echo "  bare net/http server:   $(bench -- "$work/bare" '127.0.0.1:{port}')"
   echo "  chimevoice $base:     $(bench -- "$work/chimevoice-base" --data "$work/store.db" --listen '127.0.0.1:{port}' --log-level warn)"
   echo "  chimevoice (this tree): $(bench -- "$work/chimevoice" --data "$work/store.db" --listen '127.0.0.1:{port}' --log-level warn)"
+  echo "  :memory: $base:       $(bench -- "$work/chimevoice-base" --data :memory: --listen '127.0.0.1:{port}' --log-level warn)"
+  echo "  :memory: (this tree):   $(bench -- "$work/chimevoice" --data :memory: --listen '127.0.0.1:{port}' --log-level warn)"
   echo "  bare version:           $(bench --url '' -- "$work/bare" version)"
   echo "  version $base:        $(bench --url '' -- "$work/chimevoice-base" version)"
   echo "  version (this tree):    $(bench --url '' -- "$work/chimevoice" version)"
