@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"os"
 	"runtime"
@@ -137,6 +138,9 @@ const userHZ = 100
 // whose file cannot be read is left out and the error returned with the
 // others.
 func processFamilies() ([]family, error) {
+	if _, err := os.Stat("/proc/self/stat"); errors.Is(err, fs.ErrNotExist) {
+		return nil, nil // not Linux: no process figures, as no /proc
+	}
 	var fams []family
 	var errs []error
 	if st, err := readStat(); err == nil {

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"context"
+	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"testing"
 )
@@ -43,5 +46,39 @@ func TestBenchStartup(t *testing.T) {
 	out, err = chimevoiceCmd(t, "bench", "startup", "--runs", "1", "--url", "", "--", os.Args[0], "version").CombinedOutput()
 	if err != nil || !regexp.MustCompile(`(?m)^median exec to exit: [0-9.]+ ms \(1 runs\)$`).Match(out) {
 		t.Errorf("version: %v\n%s", err, out)
+	}
+}
+
+// BenchmarkRunToHealthy is the in-process part of a start: Run on a
+// store (throwaway, or existing), the first health check, Close. Package
+// init and exec are not in it; `chimevoice bench startup` measures those.
+func BenchmarkRunToHealthy(b *testing.B) {
+	existing := filepath.Join(b.TempDir(), "existing.db")
+	for _, data := range []string{":memory:", existing} {
+		name := "memory"
+		if data == existing {
+			name = "existing"
+		}
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				cfg := DefaultConfig()
+				cfg.Listen, cfg.Data = "127.0.0.1:0", data
+				m := NewMain(cfg)
+				if err := m.Run(context.Background()); err != nil {
+					b.Fatal(err)
+				}
+				resp, err := http.Get(m.URL() + "/_chimevoice/health")
+				if err != nil {
+					b.Fatal(err)
+				}
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusOK {
+					b.Fatalf("health: %d", resp.StatusCode)
+				}
+				if err := m.Close(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
