@@ -25,7 +25,9 @@ type E911Address struct {
 // own account only.
 func (a E911Address) Validate(c Caller) error {
 	if a.AwsAccountID != c.AccountID {
-		return Errorf(CodeForbidden, "AwsAccountId: %q is not the caller's account %s.", a.AwsAccountID, c.AccountID)
+		e := FieldErrorf("AwsAccountId", "%q is not the caller's account %s.", a.AwsAccountID, c.AccountID)
+		e.Code = CodeForbidden
+		return e
 	}
 	return nil
 }

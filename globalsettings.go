@@ -29,7 +29,7 @@ type GlobalSettingsUpdate struct {
 // must be valid.
 func (u GlobalSettingsUpdate) Validate() error {
 	if u.CdrBucket == nil && u.BusinessCallingCdrBucket == nil {
-		return Errorf(CodeBadRequest, "VoiceConnector: the member is required.")
+		return FieldErrorf("VoiceConnector", "the member is required.")
 	}
 	if u.CdrBucket != nil && *u.CdrBucket != "" {
 		if err := CheckS3BucketName("VoiceConnector.CdrBucket", *u.CdrBucket); err != nil {
@@ -58,7 +58,7 @@ type GlobalSettingsService interface {
 // regular expressions lack, so the decoder cannot check it.
 func CheckS3BucketName(member, v string) error {
 	bad := func(why string) error {
-		return Errorf(CodeBadRequest, "%s: %q is not a valid S3 bucket name: %s.", member, v, why)
+		return FieldErrorf(member, "%q is not a valid S3 bucket name: %s.", v, why)
 	}
 	if len(v) < 3 || len(v) > 63 {
 		return bad("it must be 3 to 63 characters long")

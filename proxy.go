@@ -2,6 +2,7 @@ package chimevoice
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"time"
 )
@@ -33,16 +34,16 @@ type Proxy struct {
 // country codes, and a fallback number in E.164 form.
 func (p Proxy) Validate() error {
 	if p.DefaultSessionExpiryMinutes < 1 {
-		return Errorf(CodeBadRequest, "DefaultSessionExpiryMinutes: %d is not a positive number of minutes.", p.DefaultSessionExpiryMinutes)
+		return FieldErrorf("DefaultSessionExpiryMinutes", "%d is not a positive number of minutes.", p.DefaultSessionExpiryMinutes)
 	}
 	for i, c := range p.PhoneNumberCountries {
 		if len(c) != 2 || c[0] < 'A' || c[0] > 'Z' || c[1] < 'A' || c[1] > 'Z' {
-			return Errorf(CodeBadRequest, "PhoneNumberPoolCountries[%d]: %q is not an ISO 3166-1 alpha-2 country code.", i, c)
+			return FieldErrorf(fmt.Sprintf("PhoneNumberPoolCountries[%d]", i), "%q is not an ISO 3166-1 alpha-2 country code.", c)
 		}
 	}
 	if p.FallBackPhoneNumber != "" {
 		if _, ok := ParseID(p.FallBackPhoneNumber); !ok {
-			return Errorf(CodeBadRequest, "FallBackPhoneNumber: %q is not an E.164 phone number.", p.FallBackPhoneNumber)
+			return FieldErrorf("FallBackPhoneNumber", "%q is not an E.164 phone number.", p.FallBackPhoneNumber)
 		}
 	}
 	return nil
@@ -102,12 +103,12 @@ func (r *CreateProxySessionRequest) Validate() error {
 	for i, p := range r.Participants {
 		e, ok := ParseID(p)
 		if !ok {
-			return Errorf(CodeBadRequest, "ParticipantPhoneNumbers[%d]: %q is not an E.164 phone number.", i, p)
+			return FieldErrorf(fmt.Sprintf("ParticipantPhoneNumbers[%d]", i), "%q is not an E.164 phone number.", p)
 		}
 		r.Participants[i] = e
 	}
 	if len(r.Participants) == 2 && r.Participants[0] == r.Participants[1] {
-		return Errorf(CodeBadRequest, "ParticipantPhoneNumbers: the two participants are the same number %s.", r.Participants[0])
+		return FieldErrorf("ParticipantPhoneNumbers", "the two participants are the same number %s.", r.Participants[0])
 	}
 	if err := CheckCapabilities(r.Capabilities); err != nil {
 		return err
@@ -115,15 +116,15 @@ func (r *CreateProxySessionRequest) Validate() error {
 	switch r.GeoMatchLevel {
 	case "":
 		if r.GeoMatchCountry != "" || r.GeoMatchAreaCode != "" {
-			return Errorf(CodeBadRequest, "GeoMatchParams: given without GeoMatchLevel.")
+			return FieldErrorf("GeoMatchParams", "given without GeoMatchLevel.")
 		}
 	case "Country":
 		if r.GeoMatchCountry == "" {
-			return Errorf(CodeBadRequest, "GeoMatchParams.Country: required when GeoMatchLevel is Country.")
+			return FieldErrorf("GeoMatchParams.Country", "required when GeoMatchLevel is Country.")
 		}
 	case "AreaCode":
 		if r.GeoMatchCountry != "US" || r.GeoMatchAreaCode == "" {
-			return Errorf(CodeBadRequest, "GeoMatchParams: GeoMatchLevel AreaCode takes Country US and a three-digit AreaCode.")
+			return FieldErrorf("GeoMatchParams", "GeoMatchLevel AreaCode takes Country US and a three-digit AreaCode.")
 		}
 	}
 	return nil
@@ -133,11 +134,11 @@ func (r *CreateProxySessionRequest) Validate() error {
 // least one, each once.
 func CheckCapabilities(caps []string) error {
 	if len(caps) == 0 {
-		return Errorf(CodeBadRequest, "Capabilities: at least one of Voice and SMS is required.")
+		return FieldErrorf("Capabilities", "at least one of Voice and SMS is required.")
 	}
 	for i, c := range caps {
 		if slices.Contains(caps[:i], c) {
-			return Errorf(CodeBadRequest, "Capabilities[%d]: %s is given twice.", i, c)
+			return FieldErrorf(fmt.Sprintf("Capabilities[%d]", i), "%s is given twice.", c)
 		}
 	}
 	return nil

@@ -40,6 +40,14 @@ const (
 	DistributionLoadBalanced     CallDistributionType = "LoadBalancedDistribution"
 )
 
+// validationErrorf is a refusal by a documented rule: a BadRequest whose
+// code is Validation, about field.
+func validationErrorf(field, format string, args ...any) *Error {
+	e := FieldErrorf(field, format, args...)
+	e.Code = CodeValidation
+	return e
+}
+
 // CheckCallingNameUpdate reports why a number's calling name cannot be
 // updated now, or nil. Two documented rules (UpdatePhoneNumber and
 // BatchUpdatePhoneNumber, Amazon Chime SDK API Reference; "Setting outbound
@@ -48,10 +56,10 @@ const (
 // before another one is requested.
 func CheckCallingNameUpdate(n *PhoneNumber) error {
 	if n.Type == NumberTollFree {
-		return Errorf(CodeValidation, "CallingName: calling names apply to toll-based numbers only; %s is toll-free.", n.E164)
+		return validationErrorf("CallingName", "calling names apply to toll-based numbers only; %s is toll-free.", n.E164)
 	}
 	if n.CallingNameStatus == CallingNameUpdateInProgress {
-		return Errorf(CodeValidation, "CallingName: the previous calling-name update of %s is still pending; it must complete before another one is requested.", n.E164)
+		return validationErrorf("CallingName", "the previous calling-name update of %s is still pending; it must complete before another one is requested.", n.E164)
 	}
 	return nil
 }
@@ -62,7 +70,7 @@ func CheckCallingNameUpdate(n *PhoneNumber) error {
 // Amazon Chime API Reference).
 func CheckBusinessCalling(member string, pt ProductType, t NumberType, e164 string) error {
 	if pt == ProductBusinessCalling && t == NumberTollFree {
-		return Errorf(CodeValidation, "%s: toll-free numbers cannot have the BusinessCalling product type (%s is toll-free).", member, e164)
+		return validationErrorf(member, "toll-free numbers cannot have the BusinessCalling product type (%s is toll-free).", e164)
 	}
 	return nil
 }
@@ -76,7 +84,7 @@ func CheckDefaultCallingNameChange(cur *PhoneNumberSettings, name string, now ti
 	}
 	next := cur.CallingNameUpdatedAt.Add(DefaultCallingNameInterval)
 	if now.Before(next) {
-		return Errorf(CodeValidation, "CallingName: the default calling name can be changed once every 7 days; it was last changed at %s, next change allowed at %s.",
+		return validationErrorf("CallingName", "the default calling name can be changed once every 7 days; it was last changed at %s, next change allowed at %s.",
 			cur.CallingNameUpdatedAt.UTC().Format(time.RFC3339), next.UTC().Format(time.RFC3339))
 	}
 	return nil

@@ -72,6 +72,15 @@ type VoiceConnectorGroup struct {
 	Distribution CallDistributionType
 }
 
+// VoiceConnectorGroupInput holds what a caller sets on a group.
+type VoiceConnectorGroupInput struct {
+	Name  string
+	Items []VoiceConnectorItem
+	// Distribution is the CallDistributionType; "" is the default on
+	// create and keeps the group's on update.
+	Distribution CallDistributionType
+}
+
 // VoiceConnectorItem is one member of a group.
 type VoiceConnectorItem struct {
 	VoiceConnectorID string
@@ -178,12 +187,12 @@ type VoiceConnectorService interface {
 	// CreateVoiceConnectorGroup and UpdateVoiceConnectorGroup take at most
 	// MaxGroupItems items, each an existing Voice Connector of the account
 	// (BadRequest otherwise).
-	CreateVoiceConnectorGroup(ctx context.Context, c Caller, name string, dist CallDistributionType, items []VoiceConnectorItem) (*VoiceConnectorGroup, error)
+	CreateVoiceConnectorGroup(ctx context.Context, c Caller, in VoiceConnectorGroupInput) (*VoiceConnectorGroup, error)
 	GetVoiceConnectorGroup(ctx context.Context, c Caller, id string) (*VoiceConnectorGroup, error)
 	ListVoiceConnectorGroups(ctx context.Context, c Caller, p Page) ([]*VoiceConnectorGroup, string, error)
-	// UpdateVoiceConnectorGroup replaces the name and items; an empty dist
-	// keeps the group's call distribution type.
-	UpdateVoiceConnectorGroup(ctx context.Context, c Caller, id, name string, dist CallDistributionType, items []VoiceConnectorItem) (*VoiceConnectorGroup, error)
+	// UpdateVoiceConnectorGroup replaces the name and items; an empty
+	// Distribution keeps the group's call distribution type.
+	UpdateVoiceConnectorGroup(ctx context.Context, c Caller, id string, in VoiceConnectorGroupInput) (*VoiceConnectorGroup, error)
 	// DeleteVoiceConnectorGroup is Conflict while numbers are associated with it.
 	DeleteVoiceConnectorGroup(ctx context.Context, c Caller, id string) error
 

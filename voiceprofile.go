@@ -41,7 +41,7 @@ var kmsKeyARN = regexp.MustCompile(`^arn:aws(-cn|-us-gov|-iso|-iso-b)?:kms:[a-z]
 // CheckKMSKeyARN validates the KmsKeyArn of a ServerSideEncryptionConfiguration.
 func CheckKMSKeyARN(member, v string) error {
 	if !kmsKeyARN.MatchString(v) {
-		return Errorf(CodeBadRequest, "%s: %q is not the ARN of a KMS key (arn:aws:kms:<region>:<account>:key/<key id>).", member, v)
+		return FieldErrorf(member, "%q is not the ARN of a KMS key (arn:aws:kms:<region>:<account>:key/<key id>).", v)
 	}
 	return nil
 }

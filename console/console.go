@@ -22,6 +22,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/chimevoice/chimevoice"
@@ -34,15 +35,6 @@ const Prefix = "/console"
 
 //go:embed templates static
 var assets embed.FS
-
-// Services are the domain services the console calls: the API's.
-type Services struct {
-	Numbers chimevoice.PhoneNumberService
-	Orders  chimevoice.OrderService
-	Admin   chimevoice.AdminService
-	// VoiceConnectors serves the Voice Connectors page; nil hides it.
-	VoiceConnectors chimevoice.VoiceConnectorService
-}
 
 // Options configure the console.
 type Options struct {
@@ -68,19 +60,19 @@ type Options struct {
 
 // Console is the web console. It is an http.Handler for paths under Prefix.
 type Console struct {
-	svc      Services
+	svc      chimevoice.Services
 	opts     Options
 	log      *slog.Logger
 	creds    map[string]*sigv4.Credential
 	sessions *sessionStore
 	guard    signinGuard
-	pages    map[string]*template.Template
+	pages    func() map[string]*template.Template // parsed on first render, not at start
 	mux      *http.ServeMux
 	handler  http.Handler
 }
 
 // New returns a console over the services.
-func New(svc Services, opts Options) *Console {
+func New(svc chimevoice.Services, opts Options) *Console {
 	if opts.Retention <= 0 {
 		opts.Retention = chimevoice.DefaultRetention
 	}
@@ -104,7 +96,7 @@ func New(svc Services, opts Options) *Console {
 		creds:    make(map[string]*sigv4.Credential, len(opts.Credentials)),
 		sessions: newSessionStore(opts.SessionIdle, opts.SessionMaxAge, opts.Now),
 		guard:    newSigninGuard(),
-		pages:    parsePages(),
+		pages:    sync.OnceValue(parsePages),
 		mux:      http.NewServeMux(),
 	}
 	for i := range opts.Credentials {
@@ -259,7 +251,7 @@ func (c *Console) render(w http.ResponseWriter, r *request, status int, page str
 		}
 	}
 	var buf bytes.Buffer
-	if err := c.pages[page].ExecuteTemplate(&buf, "layout", v); err != nil {
+	if err := c.pages()[page].ExecuteTemplate(&buf, "layout", v); err != nil {
 		c.log.Error("console: render page", "page", page, "err", err)
 		http.Error(w, "The page could not be rendered.", http.StatusInternalServerError)
 		return

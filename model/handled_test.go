@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/chimevoice/chimevoice/model/internal/spec"
 )
 
 var update = flag.Bool("update", false, "record the current models as handled (testdata/handled.txt)")
@@ -22,13 +24,14 @@ const handledFile = "testdata/handled.txt"
 
 // TestModelHandled lists what the models in spec/ change against the model
 // the code handles: after `go run ./model/internal/update <botocore data>`
-// it fails with one line per added (+) or removed (-) fact. Handle each in
-// the code (routes, validation, shapes, rules; see docs/model.md), then
+// it fails with one line per added (+) or removed (-) fact. Regenerate the
+// tables (go generate ./model), handle each fact in the code (routes,
+// validation, shapes, rules; see docs/controlplane.md), then
 // record them with `go test ./model -run TestModelHandled -update`.
 func TestModelHandled(t *testing.T) {
 	var got []string
-	for _, svc := range []string{ServiceVoice, ServiceLegacy} {
-		lines, err := modelFacts(svc)
+	for _, f := range spec.Files {
+		lines, err := modelFacts(f.Service, f.Path)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -109,8 +112,8 @@ type modelJSON struct {
 }
 
 // modelFacts returns the facts of one service model, sorted.
-func modelFacts(svc string) ([]string, error) {
-	data, err := specFS.ReadFile(specFiles[svc])
+func modelFacts(svc, path string) ([]string, error) {
+	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}

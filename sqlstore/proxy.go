@@ -173,7 +173,7 @@ func (s *Store) CreateProxySession(ctx context.Context, c chimevoice.Caller, r c
 	}
 	var out *chimevoice.ProxySession
 	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
-		if err := s.lockRow(ctx, tx, "voice_connectors", c.AccountID, r.VoiceConnectorID, vcNotFound(r.VoiceConnectorID)); err != nil {
+		if err := s.lockRow(ctx, tx, "voice_connectors", c.AccountID, r.VoiceConnectorID, vcTable.notFound(r.VoiceConnectorID)); err != nil {
 			return err
 		}
 		body, err := s.settings(ctx, tx, r.VoiceConnectorID, proxyDoc)
@@ -185,10 +185,10 @@ func (s *Store) CreateProxySession(ctx context.Context, c chimevoice.Caller, r c
 			return err
 		}
 		if cfg == nil {
-			return chimevoice.Errorf(chimevoice.CodeBadRequest, "VoiceConnectorId: the Voice Connector %s has no proxy configuration (PutVoiceConnectorProxy).", r.VoiceConnectorID)
+			return chimevoice.FieldErrorf("VoiceConnectorId", "the Voice Connector %s has no proxy configuration (PutVoiceConnectorProxy).", r.VoiceConnectorID)
 		}
 		if cfg.Disabled {
-			return chimevoice.Errorf(chimevoice.CodeBadRequest, "VoiceConnectorId: proxy sessions are disabled on the Voice Connector %s.", r.VoiceConnectorID)
+			return chimevoice.FieldErrorf("VoiceConnectorId", "proxy sessions are disabled on the Voice Connector %s.", r.VoiceConnectorID)
 		}
 		if r.ExpiryMinutes == 0 {
 			r.ExpiryMinutes = cfg.DefaultSessionExpiryMinutes
@@ -210,7 +210,7 @@ func (s *Store) CreateProxySession(ctx context.Context, c chimevoice.Caller, r c
 			GeoMatchLevel: r.GeoMatchLevel, GeoMatchCountry: r.GeoMatchCountry, GeoMatchAreaCode: r.GeoMatchAreaCode, CreatedAt: tx.now, UpdatedAt: tx.now}
 		for i, part := range r.Participants {
 			if slices.ContainsFunc(pool, func(pc proxyCandidate) bool { return pc.e164 == part }) {
-				return chimevoice.Errorf(chimevoice.CodeBadRequest, "ParticipantPhoneNumbers[%d]: %s is a proxy phone number of the Voice Connector, not a participant.", i, part)
+				return chimevoice.FieldErrorf(fmt.Sprintf("ParticipantPhoneNumbers[%d]", i), "%s is a proxy phone number of the Voice Connector, not a participant.", part)
 			}
 			busy := map[string]bool{}
 			used, err := collect(ctx, s, tx, "busy proxy numbers", func(sc scanner) (string, error) {
@@ -235,8 +235,8 @@ func (s *Store) CreateProxySession(ctx context.Context, c chimevoice.Caller, r c
 			}
 			proxyNumber, ok := pickProxyNumber(pool, &r, busy, last)
 			if !ok {
-				return chimevoice.Errorf(chimevoice.CodeBadRequest, "ParticipantPhoneNumbers[%d]: no proxy phone number is available for %s: associate more VoiceConnector numbers (of the proxy's countries%s) with the Voice Connector %s.",
-					i, part, geoNote(&r), r.VoiceConnectorID)
+				return chimevoice.FieldErrorf(fmt.Sprintf("ParticipantPhoneNumbers[%d]", i), "no proxy phone number is available for %s: associate more VoiceConnector numbers (of the proxy's countries%s) with the Voice Connector %s.",
+					part, geoNote(&r), r.VoiceConnectorID)
 			}
 			p.Participants = append(p.Participants, chimevoice.ProxyParticipant{PhoneNumber: part, ProxyPhoneNumber: proxyNumber})
 		}
@@ -292,7 +292,7 @@ func (s *Store) ListProxySessions(ctx context.Context, c chimevoice.Caller, vcID
 		return nil, "", err
 	}
 	if !found {
-		return nil, "", vcNotFound(vcID)
+		return nil, "", vcTable.notFound(vcID)
 	}
 	now, err := s.currentNow(ctx)
 	if err != nil {
@@ -336,7 +336,7 @@ func (s *Store) UpdateProxySession(ctx context.Context, c chimevoice.Caller, vcI
 			return err
 		}
 		if p.Status == chimevoice.ProxyClosed {
-			return chimevoice.Errorf(chimevoice.CodeBadRequest, "ProxySessionId: the proxy session %s is Closed (since %s); a closed session cannot be updated.", id, p.EndedAt.Format(time.RFC3339))
+			return chimevoice.FieldErrorf("ProxySessionId", "the proxy session %s is Closed (since %s); a closed session cannot be updated.", id, p.EndedAt.Format(time.RFC3339))
 		}
 		p.Capabilities = caps
 		if expiry > 0 {

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/chimevoice/chimevoice"
+	"github.com/chimevoice/chimevoice/e911"
 	"github.com/chimevoice/chimevoice/pool"
 )
 
@@ -762,4 +763,13 @@ func nullMS(v sql.NullInt64) time.Time {
 		return time.Time{}
 	}
 	return fromMS(v.Int64)
+}
+
+// Services returns the store as every service chimevoice serves.
+func (s *Store) Services() chimevoice.Services {
+	return chimevoice.Services{
+		Numbers: s, Orders: s, Admin: s, VoiceConnectors: s, SipMedia: s,
+		Tags: s, Accounts: s, Settings: s, State: s, Stats: s,
+		GlobalSettings: s, VoiceProfileDomains: s, Proxy: s, E911: e911.Validator{}, UserSettings: s,
+	}
 }

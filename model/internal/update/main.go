@@ -2,7 +2,10 @@
 // their paginators) from a botocore installation into model/spec:
 //
 //	go run ./model/internal/update $(python3 -c 'import botocore,os;print(os.path.dirname(botocore.__file__))')/data
-//	go test ./model -run TestModelHandled   # what the new model changes that the code does not handle
+//
+// It copies the files and regenerates the model tables (go generate
+// ./model); then `go test ./model -run TestModelHandled` lists what the new
+// model changes that the code does not handle.
 //
 // botocore ships the files as service-2.json(.gz) and paginators-1.json
 // under <data>/<service>/<api-version>/; compressed files are expanded. Run
@@ -18,6 +21,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 )
 
@@ -66,6 +70,11 @@ func run(data, dest string) error {
 			}
 			fmt.Printf("%s: updated from %s\n", to, dir)
 		}
+	}
+	gen := exec.Command("go", "generate", "./model")
+	gen.Stdout, gen.Stderr = os.Stdout, os.Stderr
+	if err := gen.Run(); err != nil {
+		return fmt.Errorf("go generate ./model: %w", err)
 	}
 	fmt.Println("next: go test ./model -run TestModelHandled (lists what the code does not handle yet)")
 	return nil
