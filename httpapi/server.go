@@ -22,6 +22,7 @@ import (
 
 	"github.com/chimevoice/chimevoice"
 	"github.com/chimevoice/chimevoice/internal/httpx"
+	"github.com/chimevoice/chimevoice/metrics"
 	"github.com/chimevoice/chimevoice/model"
 	"github.com/chimevoice/chimevoice/sigv4"
 )
@@ -31,21 +32,6 @@ const MaxBodyBytes = 1 << 20
 
 // AdminPrefix is where the admin API lives.
 const AdminPrefix = "/_chimevoice/"
-
-// Services are the domain services the API calls.
-type Services struct {
-	Numbers chimevoice.PhoneNumberService
-	Orders  chimevoice.OrderService
-	Admin   chimevoice.AdminService
-
-	// The resources numbers are associated with; each group of
-	// operations is served only when its service is set.
-	VoiceConnectors chimevoice.VoiceConnectorService
-	SipMedia        chimevoice.SipMediaService
-	Tags            chimevoice.TagService
-	Accounts        chimevoice.AccountService
-	Settings        chimevoice.SettingsService
-}
 
 // Options configure a Server.
 type Options struct {
@@ -62,6 +48,8 @@ type Options struct {
 	// moves on the admin API are exempt: they run all due work, in small
 	// transactions that the store bounds one by one.
 	RequestTimeout time.Duration
+	// Metrics, when set, counts every API request and is served at MetricsPath.
+	Metrics *metrics.Metrics
 }
 
 // call is one decoded API request as a handler sees it.
@@ -74,26 +62,29 @@ type call struct {
 // decode copies the validated input into dst (a pointer to a struct).
 func (c *call) decode(dst any) error { return model.Assign(c.in, dst) }
 
-// handler serves one operation: it returns the output to encode, or an error.
-type handler func(ctx context.Context, c *call) (any, error)
-
 // Server serves the API. It is an http.Handler.
 type Server struct {
 	api      *model.API
-	svc      Services
+	svc      chimevoice.Services
 	opts     Options
 	log      *slog.Logger
 	handlers map[string]handler
 	admin    http.Handler
-	ops      Ops    // metrics and state snapshots (ops.go)
 	faults   faults // fault injection (faults.go)
 
 	limMu    sync.Mutex
 	limiters map[string]*rate.Limiter
 }
 
-// New returns a server for the merged model api.
-func New(api *model.API, svc Services, opts Options) *Server {
+// New returns a server for the merged model api, serving every operation
+// routes registers with the services of svc, all of which must be set.
+func New(api *model.API, svc chimevoice.Services, opts Options) (*Server, error) {
+	if err := svc.Check(); err != nil {
+		return nil, err
+	}
+	if opts.Verifier == nil {
+		return nil, errors.New("httpapi: no SigV4 verifier")
+	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -101,11 +92,9 @@ func New(api *model.API, svc Services, opts Options) *Server {
 		opts.Now = time.Now
 	}
 	s := &Server{api: api, svc: svc, opts: opts, log: opts.Logger, handlers: map[string]handler{}, limiters: map[string]*rate.Limiter{}}
-	s.registerNumbers()
-	s.registerOrders()
-	s.registerAssociations()
+	s.routes()
 	s.admin = s.adminRoutes()
-	return s
+	return s, nil
 }
 
 // Handle registers the handler of an operation; it panics on a name the
@@ -137,7 +126,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	op, account := s.serveAPI(sw, r)
-	if m := s.ops.Metrics; m != nil {
+	if m := s.opts.Metrics; m != nil {
 		m.ObserveRequest(op, sw.Status, time.Since(start))
 	}
 	s.log.Info("request", "operation", op, "account", account, "status", sw.Status, "duration", time.Since(start), "request_id", reqID)

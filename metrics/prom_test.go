@@ -23,7 +23,6 @@ import (
 
 	"github.com/chimevoice/chimevoice"
 	"github.com/chimevoice/chimevoice/metrics"
-	"github.com/chimevoice/chimevoice/sqlstore"
 )
 
 // The Prometheus client library is the reference these tests hold the
@@ -105,18 +104,18 @@ func TestRuntimeFamiliesAsClientGolang(t *testing.T) {
 }
 
 type stats struct {
-	st  sqlstore.Stats
+	st  chimevoice.Stats
 	err error
 }
 
-func (s stats) Stats(context.Context) (sqlstore.Stats, error) { return s.st, s.err }
+func (s stats) Stats(context.Context) (chimevoice.Stats, error) { return s.st, s.err }
 
 // TestExpositionAsClientGolang: the request, fault and store families are
 // written line for line as the library wrote them for the same figures.
 func TestExpositionAsClientGolang(t *testing.T) {
 	now := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
 	for _, src := range []stats{
-		{st: sqlstore.Stats{
+		{st: chimevoice.Stats{
 			Numbers:         map[chimevoice.Status]int64{chimevoice.StatusUnassigned: 7, chimevoice.StatusDeleteInProgress: 2},
 			OrdersCompleted: map[chimevoice.OrderStatus]int64{chimevoice.OrderSuccessful: 3},
 			Purged:          5, Now: now, OldestQueued: now.Add(-90 * time.Minute),
@@ -181,7 +180,7 @@ type reference struct {
 	duration         *prometheus.HistogramVec
 }
 
-func newReference(src metrics.StatsSource) *reference {
+func newReference(src chimevoice.StatsService) *reference {
 	r := &reference{
 		reg: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: "chimevoice", Name: "requests_total",
@@ -220,7 +219,7 @@ func (r *reference) text(t *testing.T) string {
 }
 
 // refStore is the store collector as it was written with the library.
-type refStore struct{ src metrics.StatsSource }
+type refStore struct{ src chimevoice.StatsService }
 
 func refDesc(name, help string, labels ...string) *prometheus.Desc {
 	return prometheus.NewDesc("chimevoice_"+name, help, labels, nil)

@@ -143,7 +143,7 @@ func countryFormat(v string) string {
 
 var (
 	numberTypes  = oneOf(string(chimevoice.NumberLocal), string(chimevoice.NumberTollFree))
-	productTypes = oneOf(string(chimevoice.ProductVoiceConnector), string(chimevoice.ProductSipMediaApplicationDialIn), string(chimevoice.ProductBusinessCalling))
+	productTypes = oneOf(chimevoice.Strings(chimevoice.ProductTypes)...)
 )
 
 // stateSections are the tables of a snapshot, parents before children.
@@ -154,7 +154,7 @@ var stateSections = []stateSection{
 		{json: "Country", sql: "country", check: countryFormat},
 		{json: "NumberType", sql: "number_type", check: numberTypes},
 		{json: "ProductType", sql: "product_type", check: productTypes},
-		{json: "Status", sql: "status", check: oneOf(string(chimevoice.StatusAcquireInProgress), string(chimevoice.StatusUnassigned), string(chimevoice.StatusAssigned), string(chimevoice.StatusDeleteInProgress))},
+		{json: "Status", sql: "status", check: oneOf(chimevoice.Strings(chimevoice.ProducedStatuses)...)},
 		{json: "CallingName", sql: "calling_name", optional: true, def: "", check: maxLen(256)},
 		{json: "CallingNameStatus", sql: "calling_name_status", optional: true, def: string(chimevoice.CallingNameUnassigned), check: oneOf(string(chimevoice.CallingNameUnassigned), string(chimevoice.CallingNameUpdateInProgress), string(chimevoice.CallingNameUpdateSucceeded))},
 		{json: "Name", sql: "name", optional: true, def: "", check: maxLen(256)},
@@ -171,7 +171,7 @@ var stateSections = []stateSection{
 	{json: "PhoneNumberAssociations", sql: "phone_number_associations", key: []string{"E164", "Name"}, cols: []stateColumn{
 		{json: "E164", sql: "e164", check: e164Format},
 		{json: "AccountId", sql: "account_id", check: accountFormat},
-		{json: "Name", sql: "name", check: oneOf(string(chimevoice.AssocVoiceConnector), string(chimevoice.AssocVoiceConnectorGroup), string(chimevoice.AssocSipRule), string(chimevoice.AssocAccount), string(chimevoice.AssocUser))},
+		{json: "Name", sql: "name", check: oneOf(chimevoice.Strings(chimevoice.FilterNames)...)},
 		{json: "Value", sql: "value", check: nonEmpty},
 		{json: "AssociatedAt", sql: "associated_at", kind: kTime},
 	}},
@@ -288,6 +288,33 @@ var stateSections = []stateSection{
 			{json: "AlexaEnabled", sql: "alexa_enabled", kind: kBool},
 			{json: "AlexaRoomArn", sql: "alexa_room_arn", optional: true, def: "", check: maxLen(1024)},
 			{json: "CreatedAt", sql: "created_at", kind: kTime},
+		}},
+	// Calls of the PSTN audio service (pstn): the call, its legs, script
+	// and engine state as JSON documents, and its transcript.
+	{json: "Calls", sql: "calls", key: []string{"TransactionId"}, cols: []stateColumn{
+		{json: "TransactionId", sql: "transaction_id", check: nonEmpty},
+		{json: "AccountId", sql: "account_id", check: maxLen(12)},
+		{json: "AwsRegion", sql: "aws_region", check: maxLen(64)},
+		{json: "SipMediaApplicationId", sql: "sma_id", check: maxLen(256)},
+		{json: "SipRuleId", sql: "sip_rule_id", optional: true, def: "", check: maxLen(256)},
+		{json: "Status", sql: "status", check: oneOf(string(chimevoice.CallInProgress), string(chimevoice.CallCompleted), string(chimevoice.CallFailed))},
+		{json: "EndReason", sql: "end_reason", optional: true, def: "", check: maxLen(4096)},
+		{json: "Participants", sql: "participants", check: jsonDocument},
+		{json: "Script", sql: "script", check: jsonDocument},
+		{json: "State", sql: "state", check: jsonDocument},
+		{json: "Version", sql: "version", kind: kInt},
+		{json: "CreatedAt", sql: "created_at", kind: kTime},
+		{json: "UpdatedAt", sql: "updated_at", kind: kTime},
+		{json: "EndedAt", sql: "ended_at", kind: kNullTime, optional: true},
+		{json: "DueAt", sql: "due_at", kind: kNullTime, optional: true, future: true},
+	}},
+	{json: "CallTranscripts", sql: "call_transcripts", key: []string{"TransactionId", "Seq"},
+		refs: []stateRef{{"TransactionId", "Calls"}}, cols: []stateColumn{
+			{json: "TransactionId", sql: "transaction_id", check: nonEmpty},
+			{json: "Seq", sql: "seq", kind: kInt},
+			{json: "At", sql: "at", kind: kTime},
+			{json: "Kind", sql: "kind", check: oneOf(string(chimevoice.TranscriptEventSent), string(chimevoice.TranscriptResponseReceived), string(chimevoice.TranscriptNote))},
+			{json: "Body", sql: "body", check: jsonDocument},
 		}},
 	{json: "PoolNumbers", sql: "pool_numbers", key: []string{"E164"}, optional: true, cols: []stateColumn{
 		{json: "E164", sql: "e164", check: e164Format},

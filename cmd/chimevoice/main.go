@@ -18,12 +18,10 @@ import (
 	"time"
 
 	"github.com/chimevoice/chimevoice"
-	"github.com/chimevoice/chimevoice/console"
-	"github.com/chimevoice/chimevoice/httpapi"
-	"github.com/chimevoice/chimevoice/metrics"
 	"github.com/chimevoice/chimevoice/model"
 	"github.com/chimevoice/chimevoice/pool"
 	"github.com/chimevoice/chimevoice/postgres"
+	"github.com/chimevoice/chimevoice/server"
 	"github.com/chimevoice/chimevoice/sigv4"
 	"github.com/chimevoice/chimevoice/sqlite"
 	"github.com/chimevoice/chimevoice/sqlstore"
@@ -208,24 +206,23 @@ func (m *Main) Run(ctx context.Context) error {
 		ln.Close()
 		return errors.Join(fmt.Errorf("load service models: %w", l.err), closer.Close())
 	}
-	api := l.api
-	m.store, m.closer, m.ln = st, closer, ln
-	handler := httpapi.New(api, httpapi.Services{Numbers: st, Orders: st, Admin: st, VoiceConnectors: st, SipMedia: st, Tags: st, Accounts: st, Settings: st}, httpapi.Options{
-		Verifier:       sigv4.NewVerifier(creds, m.RealClock),
-		RateLimit:      m.Config.RateLimit,
+	handler, err := server.New(st.Services(), server.Config{
+		API:            l.api,
+		Credentials:    creds,
 		AdminToken:     m.Config.AdminToken,
-		Logger:         m.Logger,
+		RateLimit:      m.Config.RateLimit,
 		RequestTimeout: m.Config.RequestTimeout,
+		Retention:      m.Config.DeletionRetention,
+		RealClock:      m.RealClock,
+		Logger:         m.Logger,
 	})
-	handler.EnableOps(httpapi.Ops{Metrics: metrics.New(st, m.Logger), State: st})
-	cons := console.New(console.Services{Numbers: st, Orders: st, Admin: st, VoiceConnectors: st}, console.Options{
-		Credentials: creds,
-		AdminToken:  m.Config.AdminToken,
-		Retention:   m.Config.DeletionRetention,
-		Logger:      m.Logger,
-	})
+	if err != nil {
+		ln.Close()
+		return errors.Join(err, closer.Close())
+	}
+	m.store, m.closer, m.ln = st, closer, ln
 	m.srv = &http.Server{
-		Handler:           cons.Wrap(handler),
+		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
 	}
