@@ -35,6 +35,9 @@ func (op *Operation) Decode(params map[string]string, query url.Values, body []b
 		return in, nil
 	}
 	if len(bytes.TrimSpace(body)) > 0 && hasBodyMembers(s) {
+		if err := checkBounds(body, s); err != nil {
+			return nil, err
+		}
 		dec := json.NewDecoder(bytes.NewReader(body))
 		dec.UseNumber()
 		var v any
