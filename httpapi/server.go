@@ -8,8 +8,6 @@ import (
 	"context"
 	"crypto/subtle"
 	"encoding/json"
-	"errors"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -155,6 +153,12 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) (opName, accou
 	}
 	fail := func(err error) { writeError(ctx, w, s.log, err) }
 
+	// What can be checked without the body is, before reading it.
+	if err := s.opts.Verifier.Precheck(r); err != nil {
+		refuseBody(w, r, unauthenticatedDrain)
+		fail(err)
+		return "", ""
+	}
 	body, err := readBody(w, r)
 	if err != nil {
 		fail(err)
@@ -213,29 +217,6 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) (opName, accou
 	}
 	writeOutput(ctx, w, s.log, op.ResponseCode, out)
 	return op.Name, account
-}
-
-// readBody reads the whole body, refusing more than MaxBodyBytes before
-// reading it when the length is declared.
-func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
-	return readBodyLimit(w, r, MaxBodyBytes)
-}
-
-// readBodyLimit is readBody with another limit.
-func readBodyLimit(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
-	tooLarge := chimevoice.Errorf(chimevoice.CodeBadRequest, "The request body is larger than the limit of %d bytes.", limit)
-	if r.ContentLength > limit {
-		return nil, tooLarge
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
-	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
-		return nil, tooLarge
-	}
-	if err != nil {
-		return nil, chimevoice.Errorf(chimevoice.CodeBadRequest, "The request body could not be read: %v.", err)
-	}
-	return body, nil
 }
 
 func writeOutput(ctx context.Context, w http.ResponseWriter, log *slog.Logger, status int, out any) {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/chimevoice/chimevoice"
+	"github.com/chimevoice/chimevoice/internal/httpx"
 )
 
 // Config is the serve command's configuration. Every flag can also be set
@@ -30,6 +31,7 @@ type Config struct {
 	LogLevel          string
 	WorkerInterval    time.Duration
 	RequestTimeout    time.Duration
+	MaxConnections    int
 }
 
 // DefaultConfig is the zero-setup configuration: loopback, SQLite in ./chimevoice.db.
@@ -42,6 +44,7 @@ func DefaultConfig() Config {
 		LogLevel:          "info",
 		WorkerInterval:    time.Second,
 		RequestTimeout:    10 * time.Second,
+		MaxConnections:    httpx.DefaultLimits().MaxConnections,
 	}
 }
 
@@ -73,10 +76,21 @@ func (c *Config) Parse(args []string, lookup func(string) (string, bool), stderr
 	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "log format: text or json")
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "log level: debug, info, warn or error")
 	fs.DurationVar(&c.RequestTimeout, "request-timeout", c.RequestTimeout, "longest an API request may take before it answers 503; 0 = no limit")
+	fs.IntVar(&c.MaxConnections, "max-connections", c.MaxConnections, "connections open at once; at the cap the oldest connection not in a request is closed")
 	if err := parseFlags(fs, args, lookup); err != nil {
 		return err
 	}
+	if c.MaxConnections < 1 {
+		return fmt.Errorf("--max-connections must be at least 1, got %d", c.MaxConnections)
+	}
 	return c.validate()
+}
+
+// limits are the HTTP server's limits: the defaults and the connection cap.
+func (c Config) limits() httpx.Limits {
+	l := httpx.DefaultLimits()
+	l.MaxConnections = c.MaxConnections
+	return l
 }
 
 // ParseMigrate reads the flags of the migrate command, which names only a store.

@@ -20,6 +20,7 @@ import (
 	"github.com/chimevoice/chimevoice"
 	"github.com/chimevoice/chimevoice/console"
 	"github.com/chimevoice/chimevoice/httpapi"
+	"github.com/chimevoice/chimevoice/internal/httpx"
 	"github.com/chimevoice/chimevoice/metrics"
 	"github.com/chimevoice/chimevoice/model"
 	"github.com/chimevoice/chimevoice/pool"
@@ -144,7 +145,7 @@ type Main struct {
 	store  *sqlstore.Store
 	closer io.Closer // closes the store and what the backend holds besides
 	ln     net.Listener
-	srv    *http.Server
+	srv    *httpx.Serve
 	cancel context.CancelFunc
 	done   chan struct{}
 }
@@ -210,11 +211,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Retention:   m.Config.DeletionRetention,
 		Logger:      m.Logger,
 	})
-	m.srv = &http.Server{
-		Handler:           cons.Wrap(handler),
-		ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog:          slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
-	}
+	m.srv = httpx.NewServer(ln, cons.Wrap(handler), m.Config.limits(), nil, slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn))
 	workerCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	m.cancel = cancel
 	m.done = make(chan struct{}, 2)
@@ -223,7 +220,7 @@ func (m *Main) Run(ctx context.Context) error {
 		m.done <- struct{}{}
 	}()
 	go func() {
-		if err := m.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		if err := m.srv.Run(); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			m.Logger.Error("server stopped", "err", err)
 		}
 		m.done <- struct{}{}
@@ -264,7 +261,7 @@ func (m *Main) Close() error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	err := m.srv.Shutdown(ctx)
+	err := m.srv.Server.Shutdown(ctx)
 	m.cancel()
 	<-m.done
 	<-m.done

@@ -1,0 +1,284 @@
+package httpx
+
+import (
+	"crypto/tls"
+	"errors"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Limits bound what one client can hold: connections, time and memory.
+// The zero value of a field means its default (see DefaultLimits).
+type Limits struct {
+	// MaxConnections caps the connections open at once. When a new one
+	// arrives at the cap, the oldest connection that has not finished
+	// sending a request's headers (new, idle or stalled in its headers) is
+	// closed to make room; when every connection is busy in a request, the
+	// new one waits for a slot.
+	MaxConnections int
+	// HeaderTimeout bounds reading a request's headers.
+	HeaderTimeout time.Duration
+	// BodyTimeout bounds reading a request's body, from the end of its
+	// headers (see BodyDeadline).
+	BodyTimeout time.Duration
+	// IdleTimeout bounds the wait for the next request on a keep-alive
+	// connection.
+	IdleTimeout time.Duration
+	// WriteTimeout bounds each write to a client: a client that stops
+	// reading its response is dropped after it, however long the response.
+	WriteTimeout time.Duration
+	// MaxHeaderBytes bounds a request's headers.
+	MaxHeaderBytes int
+}
+
+// DefaultLimits are the limits the server runs with unless configured:
+// 1,024 connections, 10 s for headers, 30 s for a body, 60 s idle, 30 s per
+// write, 64 KiB of headers.
+func DefaultLimits() Limits {
+	return Limits{
+		MaxConnections: 1024,
+		HeaderTimeout:  10 * time.Second,
+		BodyTimeout:    30 * time.Second,
+		IdleTimeout:    60 * time.Second,
+		WriteTimeout:   30 * time.Second,
+		MaxHeaderBytes: 64 << 10,
+	}
+}
+
+func (l Limits) withDefaults() Limits {
+	d := DefaultLimits()
+	if l.MaxConnections <= 0 {
+		l.MaxConnections = d.MaxConnections
+	}
+	if l.HeaderTimeout <= 0 {
+		l.HeaderTimeout = d.HeaderTimeout
+	}
+	if l.BodyTimeout <= 0 {
+		l.BodyTimeout = d.BodyTimeout
+	}
+	if l.IdleTimeout <= 0 {
+		l.IdleTimeout = d.IdleTimeout
+	}
+	if l.WriteTimeout <= 0 {
+		l.WriteTimeout = d.WriteTimeout
+	}
+	if l.MaxHeaderBytes <= 0 {
+		l.MaxHeaderBytes = d.MaxHeaderBytes
+	}
+	return l
+}
+
+// Serve is an http.Server and its listener, both bounded by Limits.
+type Serve struct {
+	Server   *http.Server
+	Listener net.Listener
+	conns    *ConnLimiter
+}
+
+// NewServer returns a server for h on ln bounded by l: header, idle, body
+// and write timeouts, header size, and the connection cap. tlsConfig, when
+// not nil, makes it serve HTTPS. errLog receives the server's own errors.
+func NewServer(ln net.Listener, h http.Handler, l Limits, tlsConfig *tls.Config, errLog *log.Logger) *Serve {
+	l = l.withDefaults()
+	cl := NewConnLimiter(ln, l.MaxConnections, l.WriteTimeout)
+	srv := &http.Server{
+		Handler:           BodyDeadline(h, l.BodyTimeout),
+		ReadHeaderTimeout: l.HeaderTimeout,
+		IdleTimeout:       l.IdleTimeout,
+		MaxHeaderBytes:    l.MaxHeaderBytes,
+		ConnState:         cl.ConnState,
+		ErrorLog:          errLog,
+		TLSConfig:         tlsConfig,
+	}
+	var served net.Listener = cl
+	if tlsConfig != nil {
+		served = tls.NewListener(cl, tlsConfig)
+	}
+	return &Serve{Server: srv, Listener: served, conns: cl}
+}
+
+// Run serves until the server is shut down.
+func (s *Serve) Run() error { return s.Server.Serve(s.Listener) }
+
+// Open is the number of connections open now.
+func (s *Serve) Open() int { return s.conns.Open() }
+
+// BodyDeadline gives the reading of each request body a deadline of d from
+// the end of the request's headers; the deadline is lifted once the body has
+// been read to its end, so that a handler that then works for longer is not
+// cut off. A client that stalls in its body is answered with a read error
+// and its connection closed.
+func BodyDeadline(h http.Handler, d time.Duration) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength == 0 || r.Body == nil || r.Body == http.NoBody {
+			h.ServeHTTP(w, r)
+			return
+		}
+		rc := http.NewResponseController(w)
+		if err := rc.SetReadDeadline(time.Now().Add(d)); err == nil {
+			r.Body = &deadlineBody{ReadCloser: r.Body, rc: rc}
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// deadlineBody lifts the read deadline when the body reaches its end.
+type deadlineBody struct {
+	io.ReadCloser
+	rc   *http.ResponseController
+	done bool
+}
+
+func (b *deadlineBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if errors.Is(err, io.EOF) && !b.done {
+		b.done = true
+		_ = b.rc.SetReadDeadline(time.Time{})
+	}
+	return n, err
+}
+
+// ConnLimiter is a listener that caps the connections open at once (see
+// Limits.MaxConnections) and gives each write a deadline.
+type ConnLimiter struct {
+	net.Listener
+	max          int
+	writeTimeout time.Duration
+
+	mu     sync.Mutex
+	cond   *sync.Cond
+	conns  map[*limitedConn]struct{}
+	open   int
+	closed bool
+}
+
+// NewConnLimiter wraps ln.
+func NewConnLimiter(ln net.Listener, max int, writeTimeout time.Duration) *ConnLimiter {
+	l := &ConnLimiter{Listener: ln, max: max, writeTimeout: writeTimeout, conns: map[*limitedConn]struct{}{}}
+	l.cond = sync.NewCond(&l.mu)
+	return l
+}
+
+// Connection states as ConnState reports them; a connection is evictable
+// until its request's headers have been read.
+const (
+	connWaiting int32 = iota // new or idle: no request headers read yet
+	connBusy                 // in a request
+)
+
+type limitedConn struct {
+	net.Conn
+	l            *ConnLimiter
+	writeTimeout time.Duration
+	born         time.Time
+	state        atomic.Int32
+	once         sync.Once
+}
+
+func (c *limitedConn) Write(p []byte) (int, error) {
+	if c.writeTimeout > 0 {
+		_ = c.Conn.SetWriteDeadline(time.Now().Add(c.writeTimeout))
+	}
+	return c.Conn.Write(p)
+}
+
+func (c *limitedConn) Close() error {
+	err := c.Conn.Close()
+	c.once.Do(func() { c.l.release(c) })
+	return err
+}
+
+// Accept implements net.Listener. At the cap it first closes the oldest
+// connection still waiting to send its headers; if there is none it waits
+// until a connection closes.
+func (l *ConnLimiter) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	lc := &limitedConn{Conn: c, l: l, writeTimeout: l.writeTimeout, born: time.Now()}
+	l.mu.Lock()
+	for l.open >= l.max {
+		if l.closed {
+			l.mu.Unlock()
+			c.Close()
+			return nil, net.ErrClosed
+		}
+		if victim := l.oldestWaiting(); victim != nil {
+			delete(l.conns, victim)
+			l.open--
+			l.mu.Unlock()
+			victim.once.Do(func() {}) // released here, not again by Close
+			victim.Conn.Close()
+			l.mu.Lock()
+			continue
+		}
+		l.cond.Wait()
+	}
+	l.open++
+	l.conns[lc] = struct{}{}
+	l.mu.Unlock()
+	return lc, nil
+}
+
+// Close implements net.Listener; an Accept waiting for a slot returns.
+func (l *ConnLimiter) Close() error {
+	l.mu.Lock()
+	l.closed = true
+	l.cond.Broadcast()
+	l.mu.Unlock()
+	return l.Listener.Close()
+}
+
+// oldestWaiting is the oldest connection that is not in a request; l.mu is held.
+func (l *ConnLimiter) oldestWaiting() *limitedConn {
+	var old *limitedConn
+	for c := range l.conns {
+		if c.state.Load() == connWaiting && (old == nil || c.born.Before(old.born)) {
+			old = c
+		}
+	}
+	return old
+}
+
+func (l *ConnLimiter) release(c *limitedConn) {
+	l.mu.Lock()
+	if _, ok := l.conns[c]; ok {
+		delete(l.conns, c)
+		l.open--
+		l.cond.Signal()
+	}
+	l.mu.Unlock()
+}
+
+// ConnState is the http.Server hook that tells the limiter which
+// connections are in a request.
+func (l *ConnLimiter) ConnState(c net.Conn, state http.ConnState) {
+	if tc, ok := c.(*tls.Conn); ok {
+		c = tc.NetConn()
+	}
+	lc, ok := c.(*limitedConn)
+	if !ok {
+		return
+	}
+	switch state {
+	case http.StateActive, http.StateHijacked:
+		lc.state.Store(connBusy)
+	case http.StateIdle, http.StateNew:
+		lc.state.Store(connWaiting)
+	case http.StateClosed:
+		lc.once.Do(func() { l.release(lc) })
+	}
+}
+
+// Open is the number of connections open now.
+func (l *ConnLimiter) Open() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.open
+}
