@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/chimevoice/chimevoice"
+	"github.com/chimevoice/chimevoice/internal/httpx"
 )
 
 // Draining a refused body: the server reads and discards what the client
@@ -16,11 +17,8 @@ import (
 // instead of a connection reset. The drain is bounded in bytes and time;
 // past either bound the connection is closed after the answer.
 const (
-	// oversizedDrain is how much of a body over the limit is drained.
-	oversizedDrain = 8 << 20
-	// unauthenticatedDrain is how much of a body is drained when the
-	// request's headers already fail the signature checks.
-	unauthenticatedDrain = MaxBodyBytes
+	// maxDrain is how much of a refused body is drained.
+	maxDrain = 8 << 20
 	// drainTimeout bounds the time spent draining one body.
 	drainTimeout = 5 * time.Second
 )
@@ -36,18 +34,18 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 func readBodyLimit(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
 	tooLarge := chimevoice.Errorf(chimevoice.CodeBadRequest, "The request body is larger than the limit of %d bytes.", limit)
 	if r.ContentLength > limit {
-		refuseBody(w, r, oversizedDrain)
+		refuseBody(w, r, maxDrain)
 		return nil, tooLarge
 	}
-	// A declared length is allocated once; otherwise the buffer grows with
-	// what actually arrives, never ahead of it.
+	// The buffer grows with what actually arrives: a client that declares
+	// a megabyte and stalls holds only what it sent (at most twice that).
 	size := 512
 	if r.ContentLength > 0 {
-		size = int(r.ContentLength) + 1
+		size = int(min(r.ContentLength+1, 64<<10))
 	}
 	body, err := readAtMost(r.Body, make([]byte, 0, size), limit+1)
 	if int64(len(body)) > limit {
-		refuseBody(w, r, oversizedDrain)
+		refuseBody(w, r, maxDrain)
 		return nil, tooLarge
 	}
 	if err != nil {
@@ -95,6 +93,8 @@ func refuseBody(w http.ResponseWriter, r *http.Request, max int64) {
 		w.Header().Set("Connection", "close")
 		return
 	}
+	// A connection that only drains may be closed to make room for others.
+	httpx.Evictable(r.Context())
 	rc := http.NewResponseController(w)
 	_ = rc.SetReadDeadline(time.Now().Add(drainTimeout))
 	n, err := io.CopyN(io.Discard, r.Body, max+1)

@@ -155,7 +155,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) (opName, accou
 
 	// What can be checked without the body is, before reading it.
 	if err := s.opts.Verifier.Precheck(r); err != nil {
-		refuseBody(w, r, unauthenticatedDrain)
+		refuseBody(w, r, maxDrain)
 		fail(err)
 		return "", ""
 	}

@@ -1,6 +1,7 @@
 package httpx
 
 import (
+	"context"
 	"crypto/tls"
 	"errors"
 	"io"
@@ -92,6 +93,7 @@ func NewServer(ln net.Listener, h http.Handler, l Limits, tlsConfig *tls.Config,
 		IdleTimeout:       l.IdleTimeout,
 		MaxHeaderBytes:    l.MaxHeaderBytes,
 		ConnState:         cl.ConnState,
+		ConnContext:       connContext,
 		ErrorLog:          errLog,
 		TLSConfig:         tlsConfig,
 	}
@@ -271,9 +273,41 @@ func (l *ConnLimiter) ConnState(c net.Conn, state http.ConnState) {
 		lc.state.Store(connBusy)
 	case http.StateIdle, http.StateNew:
 		lc.state.Store(connWaiting)
+		l.wake()
 	case http.StateClosed:
 		lc.once.Do(func() { l.release(lc) })
 	}
+}
+
+type connKey struct{}
+
+// connContext lets a handler reach its connection (see Evictable).
+func connContext(ctx context.Context, c net.Conn) context.Context {
+	if tc, ok := c.(*tls.Conn); ok {
+		c = tc.NetConn()
+	}
+	if lc, ok := c.(*limitedConn); ok {
+		return context.WithValue(ctx, connKey{}, lc)
+	}
+	return ctx
+}
+
+// Evictable marks the connection of the request of ctx as one the limiter
+// may close to make room, as if it had not sent a request: for a request
+// that is being refused and whose body is only drained so that the client
+// reads the refusal. The mark lasts until the connection's next request.
+func Evictable(ctx context.Context) {
+	if lc, ok := ctx.Value(connKey{}).(*limitedConn); ok {
+		lc.state.Store(connWaiting)
+		lc.l.wake()
+	}
+}
+
+// wake lets an Accept waiting at the cap look again for a connection to close.
+func (l *ConnLimiter) wake() {
+	l.mu.Lock()
+	l.cond.Signal()
+	l.mu.Unlock()
 }
 
 // Open is the number of connections open now.
