@@ -176,7 +176,7 @@ func New(t testing.TB, o Options) *Server {
 	cons := console.New(console.Services{Numbers: st, Orders: st, Admin: st, VoiceConnectors: st}, console.Options{
 		Credentials: o.Credentials, AdminToken: o.AdminToken, Retention: o.Retention,
 	})
-	hs := httptest.NewServer(cons.Wrap(h))
+	hs := httptest.NewServer(httpapi.Guard(cons.Wrap(h), httpapi.GuardOptions{AdminToken: o.AdminToken}))
 	t.Cleanup(hs.Close)
 	s := &Server{URL: hs.URL, Clock: clock, Store: st, HTTP: hs, Handler: h, opts: o}
 	c := o.Credentials[0]

@@ -251,7 +251,7 @@ func (s *Server) allow(account string) bool {
 
 // adminAllowed lets admin calls through from loopback, or with the bearer token.
 func (s *Server) adminAllowed(r *http.Request) bool {
-	if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && s.opts.AdminToken != "" {
+	if tok, ok := bearerToken(r); ok && s.opts.AdminToken != "" {
 		return subtle.ConstantTimeCompare([]byte(tok), []byte(s.opts.AdminToken)) == 1
 	}
 	host, _, err := net.SplitHostPort(r.RemoteAddr)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/chimevoice/chimevoice"
+	"github.com/chimevoice/chimevoice/httpapi"
 	"github.com/chimevoice/chimevoice/internal/httpx"
 )
 
@@ -32,6 +33,7 @@ type Config struct {
 	WorkerInterval    time.Duration
 	RequestTimeout    time.Duration
 	MaxConnections    int
+	PublicURL         string
 }
 
 // DefaultConfig is the zero-setup configuration: loopback, SQLite in ./chimevoice.db.
@@ -76,12 +78,18 @@ func (c *Config) Parse(args []string, lookup func(string) (string, bool), stderr
 	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "log format: text or json")
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "log level: debug, info, warn or error")
 	fs.DurationVar(&c.RequestTimeout, "request-timeout", c.RequestTimeout, "longest an API request may take before it answers 503; 0 = no limit")
+	fs.StringVar(&c.PublicURL, "public-url", c.PublicURL, "the URL clients reach the server at (https://... behind a TLS proxy): its host is accepted in Host by the admin API, metrics and console, and https makes console cookies Secure")
 	fs.IntVar(&c.MaxConnections, "max-connections", c.MaxConnections, "connections open at once; at the cap the oldest connection not in a request is closed")
 	if err := parseFlags(fs, args, lookup); err != nil {
 		return err
 	}
 	if c.MaxConnections < 1 {
 		return fmt.Errorf("--max-connections must be at least 1, got %d", c.MaxConnections)
+	}
+	if c.PublicURL != "" {
+		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" {
+			return fmt.Errorf("--public-url must be an http:// or https:// URL with a host, got %q", c.PublicURL)
+		}
 	}
 	return c.validate()
 }
@@ -91,6 +99,16 @@ func (c Config) limits() httpx.Limits {
 	l := httpx.DefaultLimits()
 	l.MaxConnections = c.MaxConnections
 	return l
+}
+
+// guard configures the cross-site and DNS-rebinding guard of the admin
+// API, metrics and console.
+func (c Config) guard() httpapi.GuardOptions {
+	o := httpapi.GuardOptions{AdminToken: c.AdminToken}
+	if u, err := url.Parse(c.PublicURL); err == nil && u.Hostname() != "" {
+		o.Hosts = append(o.Hosts, u.Hostname())
+	}
+	return o
 }
 
 // ParseMigrate reads the flags of the migrate command, which names only a store.

@@ -211,7 +211,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Retention:   m.Config.DeletionRetention,
 		Logger:      m.Logger,
 	})
-	m.srv = httpx.NewServer(ln, cons.Wrap(handler), m.Config.limits(), nil, slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn))
+	m.srv = httpx.NewServer(ln, httpapi.Guard(cons.Wrap(handler), m.Config.guard()), m.Config.limits(), nil, slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn))
 	workerCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	m.cancel = cancel
 	m.done = make(chan struct{}, 2)
