@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/chimevoice/chimevoice"
+	"github.com/chimevoice/chimevoice/model"
 )
 
 // adminRoutes serves /_chimevoice/: health and the service clock.
@@ -24,7 +25,7 @@ func (s *Server) adminRoutes() http.Handler {
 			return
 		}
 		if _, pattern := mux.Handler(r); pattern == "" {
-			writeError(r.Context(), w, s.log, chimevoice.Errorf(chimevoice.CodeNotFound, "No admin endpoint %s %s.", r.Method, r.URL.Path))
+			writeError(r.Context(), w, s.log, chimevoice.Errorf(chimevoice.CodeNotFound, "No admin endpoint %s %s.", model.Clip(r.Method), model.Clip(r.URL.Path)))
 			return
 		}
 		mux.ServeHTTP(w, r)

@@ -68,6 +68,8 @@ func TestBadInputs(t *testing.T) {
 			{"update: name is a number", "POST", p0, `{"Name":42}`, 400, "", "Name"},
 			{"update: queued number", "POST", "/phone-numbers/%2B" + n1[1:], `{"Name":"x"}`, 409, "ConflictException", "Deletion queue"},
 			{"get: malformed path id", "GET", "/phone-numbers/abc", "", 400, "", "PhoneNumberId"},
+			{"get: 70 KB path id", "GET", "/phone-numbers/" + strings.Repeat("9", 70000), "", 400, "", "PhoneNumberId"},
+			{"unknown path of 70 KB", "GET", "/" + strings.Repeat("z", 70000), "", 400, "", "no route"},
 			{"delete: malformed path id", "DELETE", "/phone-numbers/%2B0", "", 400, "", "PhoneNumberId"},
 			{"restore: malformed path id", "POST", "/phone-numbers/x1?operation=restore", "", 400, "", "PhoneNumberId"},
 			{"restore: number not queued", "POST", p0 + "?operation=restore", "", 400, "", "Deletion queue"},
@@ -123,6 +125,9 @@ func TestBadInputs(t *testing.T) {
 				_, msg := errorShape(t, r, tc.status, shape)
 				if !strings.Contains(msg, tc.field) {
 					t.Fatalf("message %q does not name %q", msg, tc.field)
+				}
+				if len(msg) > 2000 {
+					t.Fatalf("message of %d bytes: the caller's input is echoed unbounded", len(msg))
 				}
 			})
 		}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/chimevoice/chimevoice"
 	"github.com/chimevoice/chimevoice/internal/httpx"
+	"github.com/chimevoice/chimevoice/model"
 )
 
 // Draining a refused body: the server reads and discards what the client
@@ -53,7 +54,7 @@ func readBodyLimit(w http.ResponseWriter, r *http.Request, limit int64) ([]byte,
 		if errors.Is(err, os.ErrDeadlineExceeded) {
 			return nil, chimevoice.Errorf(chimevoice.CodeBadRequest, "The request body was not received in time.")
 		}
-		return nil, chimevoice.Errorf(chimevoice.CodeBadRequest, "The request body could not be read: %s.", clipMessage(err.Error()))
+		return nil, chimevoice.Errorf(chimevoice.CodeBadRequest, "The request body could not be read: %s.", model.Clip(err.Error()))
 	}
 	return body, nil
 }
@@ -101,15 +102,4 @@ func refuseBody(w http.ResponseWriter, r *http.Request, max int64) {
 	if err != io.EOF || n > max {
 		w.Header().Set("Connection", "close")
 	}
-}
-
-// maxEcho is how much of a caller's input an error message quotes.
-const maxEcho = 256
-
-// clipMessage shortens caller-controlled text quoted in a message.
-func clipMessage(s string) string {
-	if len(s) <= maxEcho {
-		return s
-	}
-	return s[:maxEcho] + "..."
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/chimevoice/chimevoice"
+	"github.com/chimevoice/chimevoice/model"
 )
 
 // GuardOptions configure Guard.
@@ -179,6 +180,6 @@ func hasToken(r *http.Request, adminToken string) bool {
 }
 
 // quoteClip quotes caller text for a message, clipped.
-func quoteClip(s string) string { return strconv.Quote(clipMessage(s)) }
+func quoteClip(s string) string { return strconv.Quote(model.Clip(s)) }
 
 var discard = slog.New(slog.DiscardHandler)

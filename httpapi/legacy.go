@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/chimevoice/chimevoice"
+	"github.com/chimevoice/chimevoice/model"
 )
 
 func (s *Server) registerLegacy() {
@@ -232,7 +233,7 @@ func (s *Server) associatePhoneNumberWithUser(ctx context.Context, c *call) (any
 	}
 	e164, ok := chimevoice.ParseID(in.E164PhoneNumber)
 	if !ok {
-		return nil, chimevoice.Errorf(chimevoice.CodeBadRequest, "E164PhoneNumber: %q is not a valid E.164 phone number.", in.E164PhoneNumber)
+		return nil, chimevoice.Errorf(chimevoice.CodeBadRequest, "E164PhoneNumber: %q is not a valid E.164 phone number.", model.Clip(in.E164PhoneNumber))
 	}
 	return struct{}{}, s.svc.Accounts.AssociatePhoneNumberWithUser(ctx, c.caller, in.AccountId, in.UserId, e164)
 }

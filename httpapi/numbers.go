@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/chimevoice/chimevoice"
+	"github.com/chimevoice/chimevoice/model"
 )
 
 func (s *Server) registerNumbers() {
@@ -25,7 +26,7 @@ func (s *Server) registerNumbers() {
 func pathID(raw string) (string, error) {
 	e164, ok := chimevoice.ParseID(raw)
 	if !ok {
-		return "", chimevoice.Errorf(chimevoice.CodeBadRequest, "PhoneNumberId: %q is not a valid E.164 phone number ID.", raw)
+		return "", chimevoice.Errorf(chimevoice.CodeBadRequest, "PhoneNumberId: %q is not a valid E.164 phone number ID.", model.Clip(raw))
 	}
 	return e164, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/chimevoice/chimevoice"
+	"github.com/chimevoice/chimevoice/model"
 )
 
 func (s *Server) registerOrders() {
@@ -34,7 +35,7 @@ func (s *Server) createPhoneNumberOrder(ctx context.Context, c *call) (any, erro
 	r := chimevoice.OrderRequest{ProductType: chimevoice.ProductType(in.ProductType), Name: in.Name, E164s: make([]string, len(ids))}
 	for i, id := range ids {
 		if id.E164 == "" {
-			return nil, chimevoice.Errorf(chimevoice.CodeBadRequest, "E164PhoneNumbers[%d]: %q is not a valid E.164 number.", i, id.Raw)
+			return nil, chimevoice.Errorf(chimevoice.CodeBadRequest, "E164PhoneNumbers[%d]: %q is not a valid E.164 number.", i, model.Clip(id.Raw))
 		}
 		r.E164s[i] = id.E164
 	}

@@ -181,9 +181,9 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) (opName, accou
 	op, params := s.api.Match(r.Method, rawPath, query)
 	if op == nil {
 		if s.api.MatchPath(rawPath) {
-			fail(chimevoice.Errorf(chimevoice.CodeBadRequest, "No operation of chime-sdk-voice or chime matches %s %s with these query parameters.", r.Method, r.URL.Path))
+			fail(chimevoice.Errorf(chimevoice.CodeBadRequest, "No operation of chime-sdk-voice or chime matches %s %s with these query parameters.", model.Clip(r.Method), model.Clip(r.URL.Path)))
 		} else {
-			fail(chimevoice.Errorf(chimevoice.CodeBadRequest, "Unknown operation: no route for %s %s.", r.Method, r.URL.Path))
+			fail(chimevoice.Errorf(chimevoice.CodeBadRequest, "Unknown operation: no route for %s %s.", model.Clip(r.Method), model.Clip(r.URL.Path)))
 		}
 		return "", account
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/chimevoice/chimevoice"
 )
@@ -232,4 +233,20 @@ func (sc *boundsScan) list(s *Shape, depth int) bool {
 			return false
 		}
 	}
+}
+
+// MaxEcho is how many bytes of a caller's value a message quotes.
+const MaxEcho = 256
+
+// Clip shortens a caller's value for a message: a 70 KB path ID is not
+// sent back whole.
+func Clip(s string) string {
+	if len(s) <= MaxEcho {
+		return s
+	}
+	cut := MaxEcho
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "..."
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -63,7 +64,7 @@ func NewVerifier(creds []Credential, now func() time.Time) *Verifier {
 	}
 	for i := range creds {
 		c := creds[i]
-		c.Allow = append([]string(nil), c.Allow...)
+		c.Allow = slices.Clone(c.Allow) // keeps nil (all) apart from empty (none)
 		if _, dup := v.creds[c.AccessKeyID]; !dup {
 			v.creds[c.AccessKeyID] = &c
 		}

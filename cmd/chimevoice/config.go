@@ -34,6 +34,9 @@ type Config struct {
 	RequestTimeout    time.Duration
 	MaxConnections    int
 	PublicURL         string
+	// DevMode is the explicit development mode: it allows the development
+	// credential test/test on a listener that is not loopback.
+	DevMode bool
 }
 
 // DefaultConfig is the zero-setup configuration: loopback, SQLite in ./chimevoice.db.

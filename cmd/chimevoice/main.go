@@ -92,13 +92,22 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := m.Run(ctx); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, `chimevoice %s listening on http://%s (store: %s)
-  export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1
-  aws chime-sdk-voice list-phone-numbers --endpoint-url http://%s
-`, chimevoice.Version, m.Addr(), cfg.storeName(), m.Addr())
+	fmt.Fprint(stdout, banner(cfg, m.URL()))
 	<-ctx.Done()
 	m.Logger.Info("shutting down")
 	return m.Close()
+}
+
+// banner is what serve prints once listening: the development credential
+// only when it is the one in use.
+func banner(cfg Config, url string) string {
+	b := fmt.Sprintf("chimevoice %s listening on %s (store: %s)\n", chimevoice.Version, url, cfg.storeName())
+	if cfg.Credentials != "" {
+		b += fmt.Sprintf("  credentials: the keys of %s\n", cfg.Credentials)
+	} else {
+		b += "  export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1\n"
+	}
+	return b + fmt.Sprintf("  aws chime-sdk-voice list-phone-numbers --endpoint-url %s\n", url)
 }
 
 // migrate applies the migrations and exits: for deployments that migrate
@@ -168,7 +177,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", m.Config.Listen, err)
 	}
-	if err := checkExposure(ln.Addr(), creds); err != nil {
+	if err := sigv4.CheckExposure(ln.Addr(), creds, m.Config.DevMode); err != nil {
 		ln.Close()
 		return err
 	}
@@ -266,20 +275,4 @@ func (m *Main) Close() error {
 	<-m.done
 	<-m.done
 	return errors.Join(err, m.closer.Close())
-}
-
-// checkExposure refuses to serve beyond loopback when the only credential is
-// the publicly known development one.
-func checkExposure(addr net.Addr, creds []sigv4.Credential) error {
-	tcp, ok := addr.(*net.TCPAddr)
-	if !ok || tcp.IP.IsLoopback() {
-		return nil
-	}
-	dev := sigv4.DevCredential()
-	for _, c := range creds {
-		if c.AccessKeyID != dev.AccessKeyID || c.SecretAccessKey != dev.SecretAccessKey {
-			return nil
-		}
-	}
-	return fmt.Errorf("refusing to listen on %s with only the development credential test/test: pass --credentials FILE, or listen on 127.0.0.1", addr)
 }
