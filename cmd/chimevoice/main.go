@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -151,12 +152,14 @@ type Main struct {
 	// RealClock is used for the SigV4 date check.
 	RealClock func() time.Time
 
+	mu     sync.Mutex
 	store  *sqlstore.Store
 	closer io.Closer // closes the store and what the backend holds besides
 	ln     net.Listener
 	srv    *httpx.Serve
-	cancel context.CancelFunc
-	done   chan struct{}
+	front  *switchHandler // 503 until the store is open, then the API and console
+	stop   chan struct{}  // closed by Close: stops the worker and start retries
+	wg     sync.WaitGroup
 }
 
 // NewMain returns a Main for cfg.
@@ -194,46 +197,43 @@ func (m *Main) Run(ctx context.Context) error {
 		Pool:            pool.New(),
 		Logger:          m.Logger,
 	}
-	st, closer, err := m.openStore(ctx, storeCfg)
-	if err != nil {
-		ln.Close()
-		return err
+	m.ln = ln
+	m.stop = make(chan struct{})
+	m.front = &switchHandler{}
+	build := func(st *sqlstore.Store) http.Handler {
+		handler := httpapi.New(api, httpapi.Services{Numbers: st, Orders: st, Admin: st, VoiceConnectors: st, SipMedia: st, Tags: st, Accounts: st, Settings: st}, httpapi.Options{
+			Verifier:       sigv4.NewVerifier(creds, m.RealClock),
+			RateLimit:      m.Config.RateLimit,
+			AdminToken:     m.Config.AdminToken,
+			Logger:         m.Logger,
+			RequestTimeout: m.Config.RequestTimeout,
+		})
+		handler.EnableOps(httpapi.Ops{Metrics: metrics.New(st, m.Logger), State: st})
+		cons := console.New(console.Services{Numbers: st, Orders: st, Admin: st, VoiceConnectors: st}, console.Options{
+			Credentials: creds,
+			AdminToken:  m.Config.AdminToken,
+			Retention:   m.Config.DeletionRetention,
+			Logger:      m.Logger,
+		})
+		return cons.Wrap(handler)
 	}
-	if m.Config.NumberPool != "" {
-		if err := m.importNumberPool(ctx, st); err != nil {
+	if err := m.openAndStart(ctx, storeCfg, build); err != nil {
+		if m.Config.DatabaseURL == "" || errors.As(err, new(noRetry)) {
 			ln.Close()
-			return errors.Join(err, closer.Close())
+			return err
 		}
+		// PostgreSQL may come up after chimevoice (a compose file, a
+		// cluster restarting): serve 503 until it answers.
+		m.Logger.Warn("database unavailable at start: answering 503 and retrying", "err", err)
+		m.front.Store(httpapi.Unavailable("The database is not reachable yet; chimevoice retries and becomes ready by itself."))
+		m.wg.Go(func() { m.retryStart(storeCfg, build) })
 	}
-	m.store, m.closer, m.ln = st, closer, ln
-	handler := httpapi.New(api, httpapi.Services{Numbers: st, Orders: st, Admin: st, VoiceConnectors: st, SipMedia: st, Tags: st, Accounts: st, Settings: st}, httpapi.Options{
-		Verifier:       sigv4.NewVerifier(creds, m.RealClock),
-		RateLimit:      m.Config.RateLimit,
-		AdminToken:     m.Config.AdminToken,
-		Logger:         m.Logger,
-		RequestTimeout: m.Config.RequestTimeout,
-	})
-	handler.EnableOps(httpapi.Ops{Metrics: metrics.New(st, m.Logger), State: st})
-	cons := console.New(console.Services{Numbers: st, Orders: st, Admin: st, VoiceConnectors: st}, console.Options{
-		Credentials: creds,
-		AdminToken:  m.Config.AdminToken,
-		Retention:   m.Config.DeletionRetention,
-		Logger:      m.Logger,
-	})
-	m.srv = httpx.NewServer(ln, httpapi.Guard(cons.Wrap(handler), m.Config.guard()), m.Config.limits(), nil, slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn))
-	workerCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	m.cancel = cancel
-	m.done = make(chan struct{}, 2)
-	go func() {
-		st.RunWorker(workerCtx, m.Config.WorkerInterval)
-		m.done <- struct{}{}
-	}()
-	go func() {
+	m.srv = httpx.NewServer(ln, httpapi.Guard(m.front, m.Config.guard()), m.Config.limits(), nil, slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn))
+	m.wg.Go(func() {
 		if err := m.srv.Run(); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			m.Logger.Error("server stopped", "err", err)
 		}
-		m.done <- struct{}{}
-	}()
+	})
 	m.Logger.Info("serving", "addr", ln.Addr().String(), "store", m.Config.storeName())
 	return nil
 }
@@ -259,8 +259,12 @@ func (m *Main) Addr() string { return m.ln.Addr().String() }
 // URL is the server's base URL.
 func (m *Main) URL() string { return "http://" + m.Addr() }
 
-// Store is the open store.
-func (m *Main) Store() *sqlstore.Store { return m.store }
+// Store is the open store (nil while the database is not reachable).
+func (m *Main) Store() *sqlstore.Store {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.store
+}
 
 // Close stops accepting, lets in-flight requests finish (up to 30 s), stops
 // the workers and closes the store.
@@ -271,8 +275,12 @@ func (m *Main) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	err := m.srv.Server.Shutdown(ctx)
-	m.cancel()
-	<-m.done
-	<-m.done
-	return errors.Join(err, m.closer.Close())
+	close(m.stop)
+	m.wg.Wait()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closer != nil {
+		err = errors.Join(err, m.closer.Close())
+	}
+	return err
 }
