@@ -175,6 +175,7 @@ func New(t testing.TB, o Options) *Server {
 	// The web console shares the listener, as in the binary.
 	cons := console.New(console.Services{Numbers: st, Orders: st, Admin: st, VoiceConnectors: st}, console.Options{
 		Credentials: o.Credentials, AdminToken: o.AdminToken, Retention: o.Retention,
+		Sessions: st, // in the database, as in the binary
 	})
 	hs := httptest.NewServer(httpapi.Guard(cons.Wrap(h), httpapi.GuardOptions{AdminToken: o.AdminToken}))
 	t.Cleanup(hs.Close)

@@ -34,6 +34,7 @@ type Config struct {
 	RequestTimeout    time.Duration
 	MaxConnections    int
 	PublicURL         string
+	TrustForwarded    bool
 	// DevMode is the explicit development mode: it allows the development
 	// credential test/test on a listener that is not loopback.
 	DevMode bool
@@ -82,6 +83,7 @@ func (c *Config) Parse(args []string, lookup func(string) (string, bool), stderr
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "log level: debug, info, warn or error")
 	fs.DurationVar(&c.RequestTimeout, "request-timeout", c.RequestTimeout, "longest an API request may take before it answers 503; 0 = no limit")
 	fs.StringVar(&c.PublicURL, "public-url", c.PublicURL, "the URL clients reach the server at (https://... behind a TLS proxy): its host is accepted in Host by the admin API, metrics and console, and https makes console cookies Secure")
+	fs.BoolVar(&c.TrustForwarded, "trust-forwarded", c.TrustForwarded, "trust X-Forwarded-Proto (https makes console cookies Secure) and X-Forwarded-For (the client address console sign-in throttling counts) from the proxy in front")
 	fs.IntVar(&c.MaxConnections, "max-connections", c.MaxConnections, "connections open at once; at the cap the oldest connection not in a request is closed")
 	if err := parseFlags(fs, args, lookup); err != nil {
 		return err

@@ -210,10 +210,13 @@ func (m *Main) Run(ctx context.Context) error {
 		})
 		handler.EnableOps(httpapi.Ops{Metrics: metrics.New(st, m.Logger), State: st})
 		cons := console.New(console.Services{Numbers: st, Orders: st, Admin: st, VoiceConnectors: st}, console.Options{
-			Credentials: creds,
-			AdminToken:  m.Config.AdminToken,
-			Retention:   m.Config.DeletionRetention,
-			Logger:      m.Logger,
+			Credentials:    creds,
+			AdminToken:     m.Config.AdminToken,
+			Retention:      m.Config.DeletionRetention,
+			Logger:         m.Logger,
+			Sessions:       st,
+			SecureCookies:  strings.HasPrefix(m.Config.PublicURL, "https://"),
+			TrustForwarded: m.Config.TrustForwarded,
 		})
 		return cons.Wrap(handler)
 	}
