@@ -176,6 +176,10 @@ func (m *Main) Run(ctx context.Context) error {
 			return fmt.Errorf("credentials: %w", err)
 		}
 	}
+	tlsConfig, err := m.Config.tlsConfig()
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", m.Config.Listen)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", m.Config.Listen, err)
@@ -231,7 +235,7 @@ func (m *Main) Run(ctx context.Context) error {
 		m.front.Store(httpapi.Unavailable("The database is not reachable yet; chimevoice retries and becomes ready by itself."))
 		m.wg.Go(func() { m.retryStart(storeCfg, build) })
 	}
-	m.srv = httpx.NewServer(ln, httpapi.Guard(m.front, m.Config.guard()), m.Config.limits(), nil, slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn))
+	m.srv = httpx.NewServer(ln, httpapi.Guard(m.front, m.Config.guard()), m.Config.limits(), tlsConfig, slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn))
 	m.wg.Go(func() {
 		if err := m.srv.Run(); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			m.Logger.Error("server stopped", "err", err)
@@ -259,8 +263,13 @@ func (m *Main) openStore(ctx context.Context, cfg sqlstore.Config) (*sqlstore.St
 // Addr is the address the server listens on.
 func (m *Main) Addr() string { return m.ln.Addr().String() }
 
-// URL is the server's base URL.
-func (m *Main) URL() string { return "http://" + m.Addr() }
+// URL is the server's base URL: https with --tls-cert.
+func (m *Main) URL() string {
+	if m.Config.TLSCert != "" {
+		return "https://" + m.Addr()
+	}
+	return "http://" + m.Addr()
+}
 
 // Store is the open store (nil while the database is not reachable).
 func (m *Main) Store() *sqlstore.Store {
