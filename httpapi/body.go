@@ -59,15 +59,18 @@ func readBodyLimit(w http.ResponseWriter, r *http.Request, limit int64) ([]byte,
 	return body, nil
 }
 
-// readAtMost appends up to n bytes of rd to buf.
+// readAtMost appends up to n bytes of rd to buf, growing it (by doubling)
+// never beyond n bytes.
 func readAtMost(rd io.Reader, buf []byte, n int64) ([]byte, error) {
 	if rd == nil {
 		return buf, nil
 	}
-	lr := io.LimitedReader{R: rd, N: n}
+	lr := io.LimitedReader{R: rd, N: n - int64(len(buf))}
 	for {
 		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
+			grown := make([]byte, len(buf), max(min(2*int64(cap(buf)), n), int64(len(buf))+1))
+			copy(grown, buf)
+			buf = grown
 		}
 		m, err := lr.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+m]

@@ -19,9 +19,13 @@ type Limits struct {
 	// MaxConnections caps the connections open at once. When a new one
 	// arrives at the cap, the oldest connection that has not finished
 	// sending a request's headers (new, idle or stalled in its headers) is
-	// closed to make room; when every connection is busy in a request, the
-	// new one waits for a slot.
+	// closed to make room, else the one that has been sending its body for
+	// longest, if for more than BodyGrace; when every connection is busy
+	// otherwise, the new one waits for a slot.
 	MaxConnections int
+	// BodyGrace is how long a connection may send a body before, at the
+	// cap, it may be closed for a new connection.
+	BodyGrace time.Duration
 	// HeaderTimeout bounds reading a request's headers.
 	HeaderTimeout time.Duration
 	// BodyTimeout bounds reading a request's body, from the end of its
@@ -48,6 +52,7 @@ func DefaultLimits() Limits {
 		IdleTimeout:    60 * time.Second,
 		WriteTimeout:   30 * time.Second,
 		MaxHeaderBytes: 64 << 10,
+		BodyGrace:      2 * time.Second,
 	}
 }
 
@@ -71,6 +76,9 @@ func (l Limits) withDefaults() Limits {
 	if l.MaxHeaderBytes <= 0 {
 		l.MaxHeaderBytes = d.MaxHeaderBytes
 	}
+	if l.BodyGrace <= 0 {
+		l.BodyGrace = d.BodyGrace
+	}
 	return l
 }
 
@@ -87,6 +95,7 @@ type Serve struct {
 func NewServer(ln net.Listener, h http.Handler, l Limits, tlsConfig *tls.Config, errLog *log.Logger) *Serve {
 	l = l.withDefaults()
 	cl := NewConnLimiter(ln, l.MaxConnections, l.WriteTimeout)
+	cl.bodyGrace = l.BodyGrace
 	srv := &http.Server{
 		Handler:           BodyDeadline(h, l.BodyTimeout),
 		ReadHeaderTimeout: l.HeaderTimeout,
@@ -122,8 +131,13 @@ func BodyDeadline(h http.Handler, d time.Duration) http.Handler {
 			return
 		}
 		rc := http.NewResponseController(w)
+		lc, _ := r.Context().Value(connKey{}).(*limitedConn)
 		if err := rc.SetReadDeadline(time.Now().Add(d)); err == nil {
-			r.Body = &deadlineBody{ReadCloser: r.Body, rc: rc}
+			r.Body = &deadlineBody{ReadCloser: r.Body, rc: rc, lc: lc}
+		}
+		if lc != nil {
+			lc.bodySince.Store(time.Now().UnixNano())
+			defer lc.bodySince.Store(0)
 		}
 		h.ServeHTTP(w, r)
 	})
@@ -133,6 +147,7 @@ func BodyDeadline(h http.Handler, d time.Duration) http.Handler {
 type deadlineBody struct {
 	io.ReadCloser
 	rc   *http.ResponseController
+	lc   *limitedConn // nil when not served through a ConnLimiter
 	done bool
 }
 
@@ -141,6 +156,9 @@ func (b *deadlineBody) Read(p []byte) (int, error) {
 	if errors.Is(err, io.EOF) && !b.done {
 		b.done = true
 		_ = b.rc.SetReadDeadline(time.Time{})
+		if b.lc != nil {
+			b.lc.bodySince.Store(0)
+		}
 	}
 	return n, err
 }
@@ -151,6 +169,7 @@ type ConnLimiter struct {
 	net.Listener
 	max          int
 	writeTimeout time.Duration
+	bodyGrace    time.Duration
 
 	mu     sync.Mutex
 	cond   *sync.Cond
@@ -161,7 +180,7 @@ type ConnLimiter struct {
 
 // NewConnLimiter wraps ln.
 func NewConnLimiter(ln net.Listener, max int, writeTimeout time.Duration) *ConnLimiter {
-	l := &ConnLimiter{Listener: ln, max: max, writeTimeout: writeTimeout, conns: map[*limitedConn]struct{}{}}
+	l := &ConnLimiter{Listener: ln, max: max, writeTimeout: writeTimeout, bodyGrace: DefaultLimits().BodyGrace, conns: map[*limitedConn]struct{}{}}
 	l.cond = sync.NewCond(&l.mu)
 	return l
 }
@@ -179,6 +198,7 @@ type limitedConn struct {
 	writeTimeout time.Duration
 	born         time.Time
 	state        atomic.Int32
+	bodySince    atomic.Int64 // UnixNano since when it sends a body; 0 when not
 	once         sync.Once
 }
 
@@ -211,7 +231,7 @@ func (l *ConnLimiter) Accept() (net.Conn, error) {
 			c.Close()
 			return nil, net.ErrClosed
 		}
-		if victim := l.oldestWaiting(); victim != nil {
+		if victim := l.victim(); victim != nil {
 			delete(l.conns, victim)
 			l.open--
 			l.mu.Unlock()
@@ -220,7 +240,10 @@ func (l *ConnLimiter) Accept() (net.Conn, error) {
 			l.mu.Lock()
 			continue
 		}
+		// Body senders become evictable as they pass BodyGrace: look again.
+		t := time.AfterFunc(l.bodyGrace/4+time.Millisecond, l.wake)
 		l.cond.Wait()
+		t.Stop()
 	}
 	l.open++
 	l.conns[lc] = struct{}{}
@@ -237,15 +260,28 @@ func (l *ConnLimiter) Close() error {
 	return l.Listener.Close()
 }
 
-// oldestWaiting is the oldest connection that is not in a request; l.mu is held.
-func (l *ConnLimiter) oldestWaiting() *limitedConn {
-	var old *limitedConn
+// victim is the connection to close for a new one: the oldest that is not
+// in a request, else the one sending a body for longest if for more than
+// bodyGrace, else nil. l.mu is held.
+func (l *ConnLimiter) victim() *limitedConn {
+	var old, slow *limitedConn
+	var slowSince int64
+	graceEnd := time.Now().Add(-l.bodyGrace).UnixNano()
 	for c := range l.conns {
-		if c.state.Load() == connWaiting && (old == nil || c.born.Before(old.born)) {
-			old = c
+		if c.state.Load() == connWaiting {
+			if old == nil || c.born.Before(old.born) {
+				old = c
+			}
+			continue
+		}
+		if since := c.bodySince.Load(); since != 0 && since < graceEnd && (slow == nil || since < slowSince) {
+			slow, slowSince = c, since
 		}
 	}
-	return old
+	if old != nil {
+		return old
+	}
+	return slow
 }
 
 func (l *ConnLimiter) release(c *limitedConn) {
