@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/chimevoice/chimevoice"
@@ -33,54 +34,133 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 // readBodyLimit is readBody with another limit. A body over the limit is
 // drained (refuseBody) and refused with a BadRequest naming the limit.
 func readBodyLimit(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
+	body, _, err := readBodyBudget(w, r, limit, nil)
+	return body, err
+}
+
+// readBodyBudget is readBodyLimit charging the buffer to budget (when not
+// nil); it returns how much it charged, for the caller to give back. A body
+// that does not fit in what is left of the budget is drained and refused
+// with ServiceUnavailable, which SDKs retry.
+func readBodyBudget(w http.ResponseWriter, r *http.Request, limit int64, budget *bodyBudget) ([]byte, int64, error) {
 	tooLarge := chimevoice.Errorf(chimevoice.CodeBadRequest, "The request body is larger than the limit of %d bytes.", limit)
 	if r.ContentLength > limit {
 		refuseBody(w, r, maxDrain)
-		return nil, tooLarge
+		return nil, 0, tooLarge
+	}
+	if r.ContentLength == 0 || r.Body == nil || r.Body == http.NoBody {
+		return nil, 0, nil
 	}
 	// The buffer grows with what actually arrives: a client that declares
 	// a megabyte and stalls holds only what it sent (at most twice that).
-	size := 512
+	size := int64(512)
 	if r.ContentLength > 0 {
-		size = int(min(r.ContentLength+1, 64<<10))
+		size = min(r.ContentLength+1, 64<<10)
 	}
-	body, err := readAtMost(r.Body, make([]byte, 0, size), limit+1)
-	if int64(len(body)) > limit {
+	body, held, err := readAtMost(r.Body, size, limit+1, budget)
+	switch {
+	case errors.Is(err, errBudget):
+		budget.give(held)
 		refuseBody(w, r, maxDrain)
-		return nil, tooLarge
-	}
-	if err != nil {
+		w.Header().Set("Retry-After", "1")
+		return nil, 0, chimevoice.Errorf(chimevoice.CodeServiceUnavailable, "The server is receiving too many request bodies at once: retry shortly.")
+	case int64(len(body)) > limit:
+		budget.give(held)
+		refuseBody(w, r, maxDrain)
+		return nil, 0, tooLarge
+	case err != nil:
+		budget.give(held)
 		w.Header().Set("Connection", "close")
 		if errors.Is(err, os.ErrDeadlineExceeded) {
-			return nil, chimevoice.Errorf(chimevoice.CodeBadRequest, "The request body was not received in time.")
+			return nil, 0, chimevoice.Errorf(chimevoice.CodeBadRequest, "The request body was not received in time.")
 		}
-		return nil, chimevoice.Errorf(chimevoice.CodeBadRequest, "The request body could not be read: %s.", model.Clip(err.Error()))
+		return nil, 0, chimevoice.Errorf(chimevoice.CodeBadRequest, "The request body could not be read: %s.", model.Clip(err.Error()))
 	}
-	return body, nil
+	return body, held, nil
 }
 
-// readAtMost appends up to n bytes of rd to buf, growing it (by doubling)
-// never beyond n bytes.
-func readAtMost(rd io.Reader, buf []byte, n int64) ([]byte, error) {
-	if rd == nil {
-		return buf, nil
+var errBudget = errors.New("body budget exhausted")
+
+// bodyBudget bounds the bytes of request bodies held before their
+// signature has been checked: clients that know an access key ID but not
+// its secret cannot make the server hold more than this, however many
+// connections they open. A nil budget charges nothing.
+type bodyBudget struct{ left atomic.Int64 }
+
+func newBodyBudget(n int64) *bodyBudget {
+	b := &bodyBudget{}
+	b.left.Store(n)
+	return b
+}
+
+// take charges n bytes, or reports false when fewer are left.
+func (b *bodyBudget) take(n int64) bool {
+	if b == nil {
+		return true
 	}
-	lr := io.LimitedReader{R: rd, N: n - int64(len(buf))}
 	for {
-		if len(buf) == cap(buf) {
-			grown := make([]byte, len(buf), max(min(2*int64(cap(buf)), n), int64(len(buf))+1))
-			copy(grown, buf)
-			buf = grown
+		cur := b.left.Load()
+		if cur < n {
+			return false
 		}
-		m, err := lr.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+m]
+		if b.left.CompareAndSwap(cur, cur-n) {
+			return true
+		}
+	}
+}
+
+// give returns n charged bytes.
+func (b *bodyBudget) give(n int64) {
+	if b != nil && n > 0 {
+		b.left.Add(n)
+	}
+}
+
+// bodyChunk is the unit a body is received in: a client that stalls holds
+// what it sent rounded up to it, with no buffer doubling behind it.
+const bodyChunk = 32 << 10
+
+// readAtMost reads up to n bytes of rd, in chunks of at most bodyChunk
+// (the first of size bytes), joined into one buffer at the end, charging
+// every allocation to budget. It returns the bytes read and what it
+// charged (also on error).
+func readAtMost(rd io.Reader, size, n int64, budget *bodyBudget) ([]byte, int64, error) {
+	var chunks [][]byte
+	var held, total int64
+	lr := io.LimitedReader{R: rd, N: n}
+	for {
+		if len(chunks) == 0 || len(chunks[len(chunks)-1]) == cap(chunks[len(chunks)-1]) {
+			c := min(size, bodyChunk)
+			if len(chunks) > 0 {
+				c = bodyChunk
+			}
+			if !budget.take(c) {
+				return nil, held, errBudget
+			}
+			held += c
+			chunks = append(chunks, make([]byte, 0, c))
+		}
+		last := chunks[len(chunks)-1]
+		m, err := lr.Read(last[len(last):cap(last)])
+		chunks[len(chunks)-1] = last[:len(last)+m]
+		total += int64(m)
 		if err == io.EOF {
-			return buf, nil
+			break
 		}
 		if err != nil {
-			return buf, err
+			return nil, held, err
 		}
 	}
+	if len(chunks) == 1 {
+		return chunks[0], held, nil
+	}
+	// The joined body (no larger than the chunks) stays charged as the
+	// chunks were, until the caller gives it back.
+	body := make([]byte, 0, total)
+	for _, c := range chunks {
+		body = append(body, c...)
+	}
+	return body, held, nil
 }
 
 // refuseBody prepares the answer to a request whose body will not be used:

@@ -27,6 +27,9 @@ import (
 // MaxBodyBytes is the largest request body accepted.
 const MaxBodyBytes = 1 << 20
 
+// DefaultUnverifiedBodyBytes is the default of Options.UnverifiedBodyBytes.
+const DefaultUnverifiedBodyBytes = 64 << 20
+
 // AdminPrefix is where the admin API lives.
 const AdminPrefix = "/_chimevoice/"
 
@@ -60,6 +63,10 @@ type Options struct {
 	// moves on the admin API are exempt: they run all due work, in small
 	// transactions that the store bounds one by one.
 	RequestTimeout time.Duration
+	// UnverifiedBodyBytes bounds the bytes of request bodies held before
+	// their signature is checked, all connections together
+	// (DefaultUnverifiedBodyBytes when 0).
+	UnverifiedBodyBytes int64
 }
 
 // call is one decoded API request as a handler sees it.
@@ -88,6 +95,8 @@ type Server struct {
 
 	limMu    sync.Mutex
 	limiters map[string]*rate.Limiter
+
+	bodies *bodyBudget // bodies held before their signature is checked
 }
 
 // New returns a server for the merged model api.
@@ -98,7 +107,11 @@ func New(api *model.API, svc Services, opts Options) *Server {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	s := &Server{api: api, svc: svc, opts: opts, log: opts.Logger, handlers: map[string]handler{}, limiters: map[string]*rate.Limiter{}}
+	if opts.UnverifiedBodyBytes <= 0 {
+		opts.UnverifiedBodyBytes = DefaultUnverifiedBodyBytes
+	}
+	s := &Server{api: api, svc: svc, opts: opts, log: opts.Logger, handlers: map[string]handler{}, limiters: map[string]*rate.Limiter{},
+		bodies: newBodyBudget(opts.UnverifiedBodyBytes)}
 	s.registerNumbers()
 	s.registerOrders()
 	s.registerAssociations()
@@ -159,12 +172,13 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) (opName, accou
 		fail(err)
 		return "", ""
 	}
-	body, err := readBody(w, r)
+	body, held, err := readBodyBudget(w, r, MaxBodyBytes, s.bodies)
 	if err != nil {
 		fail(err)
 		return "", ""
 	}
 	id, err := s.opts.Verifier.Verify(r, body)
+	s.bodies.give(held) // verified or refused: no longer a stranger's memory
 	if err != nil {
 		fail(err)
 		return "", ""
