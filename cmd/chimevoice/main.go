@@ -235,7 +235,12 @@ func (m *Main) Run(ctx context.Context) error {
 		m.front.Store(httpapi.Unavailable("The database is not reachable yet; chimevoice retries and becomes ready by itself."))
 		m.wg.Go(func() { m.retryStart(storeCfg, build) })
 	}
-	m.srv = httpx.NewServer(ln, httpapi.Guard(m.front, m.Config.guard()), m.Config.limits(), tlsConfig, slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn))
+	limits := m.Config.limits()
+	if fit := httpx.FitFileLimit(limits.MaxConnections); fit < limits.MaxConnections {
+		m.Logger.Warn("--max-connections lowered to fit the open-file limit", "max_connections", fit, "asked", limits.MaxConnections, "file_limit", httpx.FileLimit())
+		limits.MaxConnections = fit
+	}
+	m.srv = httpx.NewServer(ln, httpapi.Guard(m.front, m.Config.guard()), limits, tlsConfig, slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn))
 	m.wg.Go(func() {
 		if err := m.srv.Run(); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			m.Logger.Error("server stopped", "err", err)

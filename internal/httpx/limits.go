@@ -56,6 +56,20 @@ func DefaultLimits() Limits {
 	}
 }
 
+// FileReserve is how many open files the connection cap leaves for the
+// rest of the server (database files and connections, the listener, logs).
+const FileReserve = 64
+
+// FitFileLimit lowers max to what the open-file limit leaves after
+// FileReserve, so that the cap is reached before accept fails for lack of
+// file descriptors. It returns max unchanged when the limit is unknown.
+func FitFileLimit(conns int) int {
+	if lim := FileLimit(); lim > 0 && lim < uint64(conns)+FileReserve {
+		return int(max(int64(lim)-FileReserve, 1))
+	}
+	return conns
+}
+
 func (l Limits) withDefaults() Limits {
 	d := DefaultLimits()
 	if l.MaxConnections <= 0 {

@@ -176,3 +176,16 @@ func TestWriteTimeoutDropsClientsThatDoNotRead(t *testing.T) {
 		t.Fatal("a client that does not read held the handler for 10 s")
 	}
 }
+
+func TestFitFileLimit(t *testing.T) {
+	lim := FileLimit()
+	if lim == 0 || lim > 1<<20 {
+		t.Skipf("open-file limit %d", lim)
+	}
+	if got := FitFileLimit(int(lim)); got != int(lim)-FileReserve {
+		t.Fatalf("FitFileLimit(%d) = %d, want %d", lim, got, int(lim)-FileReserve)
+	}
+	if got := FitFileLimit(10); got != 10 {
+		t.Fatalf("FitFileLimit(10) = %d", got)
+	}
+}
