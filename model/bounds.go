@@ -180,20 +180,28 @@ func (sc *boundsScan) object(s *Shape, depth int, top bool) bool {
 		if !sc.value(sub, depth+1, false) {
 			return false
 		}
-		sc.ws()
-		if sc.i >= len(sc.b) {
-			return false
-		}
-		switch sc.b[sc.i] {
-		case ',':
-			sc.i++
-		case '}':
-			sc.i++
-			return true
-		default:
-			return false
+		if more, ok := sc.next('}'); !more {
+			return ok
 		}
 	}
+}
+
+// next consumes what follows a member or item: ',' (more to come) or the
+// closing byte (done, ok); anything else stops the scan.
+func (sc *boundsScan) next(closing byte) (more, ok bool) {
+	sc.ws()
+	if sc.i >= len(sc.b) {
+		return false, false
+	}
+	switch sc.b[sc.i] {
+	case ',':
+		sc.i++
+		return true, true
+	case closing:
+		sc.i++
+		return false, true
+	}
+	return false, false
 }
 
 func (sc *boundsScan) list(s *Shape, depth int) bool {
@@ -219,18 +227,8 @@ func (sc *boundsScan) list(s *Shape, depth int) bool {
 		if !sc.value(elem, depth+1, false) {
 			return false
 		}
-		sc.ws()
-		if sc.i >= len(sc.b) {
-			return false
-		}
-		switch sc.b[sc.i] {
-		case ',':
-			sc.i++
-		case ']':
-			sc.i++
-			return true
-		default:
-			return false
+		if more, ok := sc.next(']'); !more {
+			return ok
 		}
 	}
 }

@@ -72,28 +72,21 @@ func FitFileLimit(conns int) int {
 
 func (l Limits) withDefaults() Limits {
 	d := DefaultLimits()
-	if l.MaxConnections <= 0 {
-		l.MaxConnections = d.MaxConnections
-	}
-	if l.HeaderTimeout <= 0 {
-		l.HeaderTimeout = d.HeaderTimeout
-	}
-	if l.BodyTimeout <= 0 {
-		l.BodyTimeout = d.BodyTimeout
-	}
-	if l.IdleTimeout <= 0 {
-		l.IdleTimeout = d.IdleTimeout
-	}
-	if l.WriteTimeout <= 0 {
-		l.WriteTimeout = d.WriteTimeout
-	}
-	if l.MaxHeaderBytes <= 0 {
-		l.MaxHeaderBytes = d.MaxHeaderBytes
-	}
-	if l.BodyGrace <= 0 {
-		l.BodyGrace = d.BodyGrace
-	}
+	orDefault(&l.MaxConnections, d.MaxConnections)
+	orDefault(&l.HeaderTimeout, d.HeaderTimeout)
+	orDefault(&l.BodyTimeout, d.BodyTimeout)
+	orDefault(&l.IdleTimeout, d.IdleTimeout)
+	orDefault(&l.WriteTimeout, d.WriteTimeout)
+	orDefault(&l.MaxHeaderBytes, d.MaxHeaderBytes)
+	orDefault(&l.BodyGrace, d.BodyGrace)
 	return l
+}
+
+// orDefault sets *v to d unless it is positive.
+func orDefault[T int | time.Duration](v *T, d T) {
+	if *v <= 0 {
+		*v = d
+	}
 }
 
 // Serve is an http.Server and its listener, both bounded by Limits.
