@@ -95,15 +95,15 @@ func DisassociateRefusal(assocs []Association, want Association) (code Code, msg
 // MaxGroupItems, priorities 1..99, each Voice Connector once.
 func CheckGroupItems(items []VoiceConnectorItem) error {
 	if len(items) > MaxGroupItems {
-		return Errorf(CodeBadRequest, "VoiceConnectorItems: a group holds at most %d Voice Connectors, got %d.", MaxGroupItems, len(items))
+		return FieldErrorf("VoiceConnectorItems", "a group holds at most %d Voice Connectors, got %d.", MaxGroupItems, len(items))
 	}
 	seen := map[string]int{}
 	for i, it := range items {
 		if it.Priority < 1 || it.Priority > 99 {
-			return Errorf(CodeBadRequest, "VoiceConnectorItems[%d].Priority: %d is not between 1 and 99.", i, it.Priority)
+			return FieldErrorf(fmt.Sprintf("VoiceConnectorItems[%d].Priority", i), "%d is not between 1 and 99.", it.Priority)
 		}
 		if j, dup := seen[it.VoiceConnectorID]; dup {
-			return Errorf(CodeBadRequest, "VoiceConnectorItems: items %d and %d name the same Voice Connector %s.", j, i, it.VoiceConnectorID)
+			return FieldErrorf("VoiceConnectorItems", "items %d and %d name the same Voice Connector %s.", j, i, it.VoiceConnectorID)
 		}
 		seen[it.VoiceConnectorID] = i
 	}
@@ -113,12 +113,12 @@ func CheckGroupItems(items []VoiceConnectorItem) error {
 // CheckTags validates a tag list: at most MaxTags, each key once.
 func CheckTags(member string, tags []Tag) error {
 	if len(tags) > MaxTags {
-		return Errorf(CodeBadRequest, "%s: at most %d tags are allowed, got %d.", member, MaxTags, len(tags))
+		return FieldErrorf(member, "at most %d tags are allowed, got %d.", MaxTags, len(tags))
 	}
 	seen := map[string]bool{}
 	for i, t := range tags {
 		if seen[t.Key] {
-			return Errorf(CodeBadRequest, "%s[%d].Key: the key %q is given twice.", member, i, t.Key)
+			return FieldErrorf(fmt.Sprintf("%s[%d].Key", member, i), "the key %q is given twice.", t.Key)
 		}
 		seen[t.Key] = true
 	}

@@ -14,7 +14,7 @@ const Version = "0.1.0"
 // Status is the status of a phone number (the models' PhoneNumberStatus).
 type Status string
 
-// The statuses a number moves through (DESIGN §3).
+// The statuses a number moves through (docs/design.md, "The life of a phone number").
 const (
 	StatusAcquireInProgress Status = "AcquireInProgress"
 	StatusUnassigned        Status = "Unassigned"
@@ -200,7 +200,7 @@ type PhoneNumberSettings struct {
 // OrderRequest is a CreatePhoneNumberOrder request.
 type OrderRequest struct {
 	ProductType ProductType
-	E164s       []string // normalized, distinct
+	E164s       []string // as the caller sent them (Validate, then Numbers)
 	Name        string
 }
 

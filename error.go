@@ -3,6 +3,7 @@ package chimevoice
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Code is an AWS Chime error code: the value of the ErrorCode enum that
@@ -38,6 +39,11 @@ const (
 type Error struct {
 	Code    Code
 	Message string
+	// Field names the request member (or snapshot field, or CSV column) the
+	// error is about, "" when it is about no single one. Message starts with
+	// it ("E164PhoneNumbers[2]: ..."), for people; code that needs the field
+	// reads it here, never from the message.
+	Field string
 }
 
 func (e *Error) Error() string { return fmt.Sprintf("%s: %s", e.Code, e.Message) }
@@ -45,6 +51,26 @@ func (e *Error) Error() string { return fmt.Sprintf("%s: %s", e.Code, e.Message)
 // Errorf returns an *Error with the given code and formatted message.
 func Errorf(code Code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// FieldErrorf returns a BadRequest *Error about one field: the message is
+// "field: " followed by the formatted text, whose string arguments (the
+// caller's values) are clipped to MaxEcho bytes.
+func FieldErrorf(field, format string, args ...any) *Error {
+	return &Error{Code: CodeBadRequest, Field: field, Message: field + ": " + fmt.Sprintf(format, clipArgs(args)...)}
+}
+
+// Detail is the message without the field it starts with.
+func (e *Error) Detail() string { return strings.TrimPrefix(e.Message, e.Field+": ") }
+
+// ErrorField returns the field err is about if it is (or wraps) an *Error
+// that names one, and "" otherwise.
+func ErrorField(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Field
+	}
+	return ""
 }
 
 // ErrorCode returns the code of err if it is (or wraps) an *Error, and

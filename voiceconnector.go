@@ -70,6 +70,12 @@ type VoiceConnectorGroup struct {
 	UpdatedAt time.Time
 }
 
+// VoiceConnectorGroupInput holds what a caller sets on a group.
+type VoiceConnectorGroupInput struct {
+	Name  string
+	Items []VoiceConnectorItem
+}
+
 // VoiceConnectorItem is one member of a group.
 type VoiceConnectorItem struct {
 	VoiceConnectorID string
@@ -176,10 +182,10 @@ type VoiceConnectorService interface {
 	// CreateVoiceConnectorGroup and UpdateVoiceConnectorGroup take at most
 	// MaxGroupItems items, each an existing Voice Connector of the account
 	// (BadRequest otherwise).
-	CreateVoiceConnectorGroup(ctx context.Context, c Caller, name string, items []VoiceConnectorItem) (*VoiceConnectorGroup, error)
+	CreateVoiceConnectorGroup(ctx context.Context, c Caller, in VoiceConnectorGroupInput) (*VoiceConnectorGroup, error)
 	GetVoiceConnectorGroup(ctx context.Context, c Caller, id string) (*VoiceConnectorGroup, error)
 	ListVoiceConnectorGroups(ctx context.Context, c Caller, p Page) ([]*VoiceConnectorGroup, string, error)
-	UpdateVoiceConnectorGroup(ctx context.Context, c Caller, id, name string, items []VoiceConnectorItem) (*VoiceConnectorGroup, error)
+	UpdateVoiceConnectorGroup(ctx context.Context, c Caller, id string, in VoiceConnectorGroupInput) (*VoiceConnectorGroup, error)
 	// DeleteVoiceConnectorGroup is Conflict while numbers are associated with it.
 	DeleteVoiceConnectorGroup(ctx context.Context, c Caller, id string) error
 

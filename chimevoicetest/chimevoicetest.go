@@ -14,6 +14,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -26,11 +27,10 @@ import (
 	vtypes "github.com/aws/aws-sdk-go-v2/service/chimesdkvoice/types"
 
 	"github.com/chimevoice/chimevoice"
-	"github.com/chimevoice/chimevoice/console"
 	"github.com/chimevoice/chimevoice/httpapi"
-	"github.com/chimevoice/chimevoice/metrics"
 	"github.com/chimevoice/chimevoice/model"
 	"github.com/chimevoice/chimevoice/pool"
+	"github.com/chimevoice/chimevoice/server"
 	"github.com/chimevoice/chimevoice/sigv4"
 	"github.com/chimevoice/chimevoice/sqlite"
 	"github.com/chimevoice/chimevoice/sqlstore"
@@ -55,16 +55,40 @@ func (c *Clock) Now() time.Time {
 	return c.now
 }
 
-// Backend opens a store for a test and closes it when the test ends.
-type Backend struct {
-	Name string
-	Open func(t testing.TB, cfg sqlstore.Config) *sqlstore.Store
+// Opener opens a store on one database; each call opens another store on
+// the same database. The store is closed when the test ends.
+type Opener func(t testing.TB, cfg sqlstore.Config) *sqlstore.Store
+
+// Add moves the clock forward by d (the base clock: the service clock
+// adds the stored offset to it).
+func (c *Clock) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
 }
 
-// SQLite is the SQLite backend, a throwaway store per test.
+// Backend is one kind of database the tests run against: the HTTP tests
+// (Each, New) and the store conformance suite (sqlstore/storetest) alike.
+type Backend struct {
+	Name string
+	// NewDatabase makes an empty database for the test (removed when it
+	// ends) and returns the opener of stores on it.
+	NewDatabase func(t testing.TB) Opener
+	// Replicas reports whether several stores may be open on one database
+	// at once (several server processes on one PostgreSQL database).
+	Replicas bool
+}
+
+// Open opens a store on a new empty database for the test.
+func (b Backend) Open(t testing.TB, cfg sqlstore.Config) *sqlstore.Store {
+	return b.NewDatabase(t)(t, cfg)
+}
+
+// SQLite is the SQLite backend: a throwaway database file per test.
 func SQLite() Backend {
-	return Backend{Name: "sqlite", Open: func(t testing.TB, cfg sqlstore.Config) *sqlstore.Store {
-		return OpenSQLite(t, sqlite.Memory, cfg)
+	return Backend{Name: "sqlite", NewDatabase: func(t testing.TB) Opener {
+		path := filepath.Join(t.TempDir(), "chimevoice.db")
+		return func(t testing.TB, cfg sqlstore.Config) *sqlstore.Store { return OpenSQLite(t, path, cfg) }
 	}}
 }
 
@@ -135,7 +159,9 @@ var (
 	apiOnce sync.Once
 	apiVal  *model.API
 	apiErr  error
-	poolVal = pool.New()
+	// Pool is the synthetic pool every test store shares: it is immutable
+	// once loaded, and loading it once per test binary keeps tests fast.
+	Pool = pool.New()
 )
 
 // loadAPI loads the models once per test binary: they are immutable.
@@ -147,7 +173,7 @@ func loadAPI() (*model.API, error) {
 // New starts a server for the test; it stops when the test ends.
 func New(t testing.TB, o Options) *Server {
 	t.Helper()
-	if o.Backend.Open == nil {
+	if o.Backend.NewDatabase == nil {
 		o.Backend = SQLite()
 	}
 	if o.Credentials == nil {
@@ -159,27 +185,26 @@ func New(t testing.TB, o Options) *Server {
 		OrderLatency:    o.OrderLatency,
 		MaxPhoneNumbers: o.MaxPhoneNumbers,
 		Clock:           clock,
-		Pool:            poolVal,
+		Pool:            Pool,
 	})
 	api, err := loadAPI()
 	if err != nil {
 		t.Fatalf("load models: %v", err)
 	}
-	h := httpapi.New(api, httpapi.Services{Numbers: st, Orders: st, Admin: st, VoiceConnectors: st, SipMedia: st, Tags: st, Accounts: st, Settings: st}, httpapi.Options{
-		Verifier:   sigv4.NewVerifier(o.Credentials, time.Now),
-		RateLimit:  o.RateLimit,
-		AdminToken: o.AdminToken,
-		Now:        clock.Now, // frozen unless a test moves it: throttling is exact
+	h, err := server.New(st.Services(), server.Config{
+		API:          api,
+		Credentials:  o.Credentials,
+		AdminToken:   o.AdminToken,
+		RateLimit:    o.RateLimit,
+		Retention:    o.Retention,
+		LimiterClock: clock.Now, // frozen unless a test moves it: throttling is exact
 	})
-	h.EnableOps(httpapi.Ops{Metrics: metrics.New(st, nil), State: st})
-	// The web console shares the listener, as in the binary.
-	cons := console.New(console.Services{Numbers: st, Orders: st, Admin: st, VoiceConnectors: st}, console.Options{
-		Credentials: o.Credentials, AdminToken: o.AdminToken, Retention: o.Retention,
-		Sessions: st, // in the database, as in the binary
-	})
-	hs := httptest.NewServer(httpapi.Guard(cons.Wrap(h), httpapi.GuardOptions{AdminToken: o.AdminToken}))
+	if err != nil {
+		t.Fatalf("build server: %v", err)
+	}
+	hs := httptest.NewServer(h)
 	t.Cleanup(hs.Close)
-	s := &Server{URL: hs.URL, Clock: clock, Store: st, HTTP: hs, Handler: h, opts: o}
+	s := &Server{URL: hs.URL, Clock: clock, Store: st, HTTP: hs, Handler: h.API, opts: o}
 	c := o.Credentials[0]
 	s.Voice, s.Legacy = s.Clients(c.AccessKeyID, c.SecretAccessKey)
 	return s

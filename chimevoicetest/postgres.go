@@ -13,8 +13,9 @@ import (
 // the server of CHIMEVOICE_TEST_POSTGRES. Without that variable a test
 // using it is skipped (failed when CHIMEVOICE_REQUIRE_POSTGRES=1).
 func PostgreSQL() Backend {
-	return Backend{Name: "postgres", Open: func(t testing.TB, cfg sqlstore.Config) *sqlstore.Store {
-		return OpenPostgres(t, pgtest.Database(t), cfg)
+	return Backend{Name: "postgres", Replicas: true, NewDatabase: func(t testing.TB) Opener {
+		url := pgtest.Database(t)
+		return func(t testing.TB, cfg sqlstore.Config) *sqlstore.Store { return OpenPostgres(t, url, cfg) }
 	}}
 }
 

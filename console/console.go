@@ -35,15 +35,6 @@ const Prefix = "/console"
 //go:embed templates static
 var assets embed.FS
 
-// Services are the domain services the console calls: the API's.
-type Services struct {
-	Numbers chimevoice.PhoneNumberService
-	Orders  chimevoice.OrderService
-	Admin   chimevoice.AdminService
-	// VoiceConnectors serves the Voice Connectors page; nil hides it.
-	VoiceConnectors chimevoice.VoiceConnectorService
-}
-
 // Options configure the console.
 type Options struct {
 	// Credentials are the access keys people sign in with: the API's
@@ -79,7 +70,7 @@ type Options struct {
 
 // Console is the web console. It is an http.Handler for paths under Prefix.
 type Console struct {
-	svc      Services
+	svc      chimevoice.Services
 	opts     Options
 	log      *slog.Logger
 	creds    map[string]*sigv4.Credential
@@ -92,7 +83,7 @@ type Console struct {
 }
 
 // New returns a console over the services.
-func New(svc Services, opts Options) *Console {
+func New(svc chimevoice.Services, opts Options) *Console {
 	if opts.Retention <= 0 {
 		opts.Retention = chimevoice.DefaultRetention
 	}

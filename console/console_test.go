@@ -121,7 +121,7 @@ func (f *fakeNow) Add(d time.Duration) {
 // or not, with a clock for sessions the test moves.
 func directConsole(t *testing.T, srv *chimevoicetest.Server, tls bool, now *fakeNow) *httptest.Server {
 	t.Helper()
-	c := console.New(console.Services{Numbers: srv.Store, Orders: srv.Store, Admin: srv.Store, VoiceConnectors: srv.Store}, console.Options{
+	c := console.New(srv.Store.Services(), console.Options{
 		Credentials: testCreds, Now: now.Now, SessionIdle: time.Hour, SessionMaxAge: 3 * time.Hour,
 	})
 	var hs *httptest.Server

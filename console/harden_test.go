@@ -17,7 +17,7 @@ import (
 func replica(t *testing.T, srv *chimevoicetest.Server, now *fakeNow, o console.Options) *httptest.Server {
 	t.Helper()
 	o.Credentials, o.Now, o.Sessions = testCreds, now.Now, srv.Store
-	c := console.New(console.Services{Numbers: srv.Store, Orders: srv.Store, Admin: srv.Store, VoiceConnectors: srv.Store}, o)
+	c := console.New(srv.Store.Services(), o)
 	hs := httptest.NewServer(c)
 	t.Cleanup(hs.Close)
 	return hs

@@ -35,21 +35,13 @@ func options(values []string, labels map[string]string, selected string) []optio
 }
 
 // The statuses chimevoice produces (the filter accepts every modeled one).
-var statusChoices = []string{
-	string(chimevoice.StatusAcquireInProgress), string(chimevoice.StatusUnassigned),
-	string(chimevoice.StatusAssigned), string(chimevoice.StatusDeleteInProgress),
-}
+var statusChoices = chimevoice.Strings(chimevoice.ProducedStatuses)
 
 var statusLabels = map[string]string{string(chimevoice.StatusDeleteInProgress): "DeleteInProgress (Deletion queue)"}
 
-var productChoices = []string{
-	string(chimevoice.ProductVoiceConnector), string(chimevoice.ProductSipMediaApplicationDialIn), string(chimevoice.ProductBusinessCalling),
-}
+var productChoices = chimevoice.Strings(chimevoice.ProductTypes)
 
-var assocChoices = []string{
-	string(chimevoice.AssocVoiceConnector), string(chimevoice.AssocVoiceConnectorGroup), string(chimevoice.AssocSipRule),
-	string(chimevoice.AssocAccount), string(chimevoice.AssocUser),
-}
+var assocChoices = chimevoice.Strings(chimevoice.FilterNames)
 
 var assocLabels = map[string]string{
 	string(chimevoice.AssocVoiceConnector):      "Voice Connector",
@@ -113,11 +105,7 @@ func parseNumberQuery(v url.Values) (numberQuery, error) {
 		Status: v.Get("status"), Product: v.Get("product"), Assoc: v.Get("assoc"),
 		Value: strings.TrimSpace(v.Get("value")), Q: strings.TrimSpace(v.Get("q")), Size: pageSizes[0],
 	}
-	all := make([]string, len(chimevoice.AllStatuses))
-	for i, s := range chimevoice.AllStatuses {
-		all[i] = string(s)
-	}
-	if err := oneOf("Status", q.Status, all); err != nil {
+	if err := oneOf("Status", q.Status, chimevoice.Strings(chimevoice.AllStatuses)); err != nil {
 		return q, err
 	}
 	if err := oneOf("Product type", q.Product, productChoices); err != nil {
@@ -470,11 +458,7 @@ func (c *Console) delete(w http.ResponseWriter, r *request) {
 		c.render(w, r, http.StatusBadRequest, "delete", v)
 		return
 	}
-	ids := make([]chimevoice.BatchID, len(nums))
-	for i, n := range nums {
-		ids[i] = chimevoice.BatchID{Raw: n, E164: n}
-	}
-	failed, err := c.svc.Numbers.BatchDeletePhoneNumbers(r.Context(), r.caller, ids)
+	failed, err := c.svc.Numbers.BatchDeletePhoneNumbers(r.Context(), r.caller, chimevoice.NewBatch(nums))
 	if err != nil {
 		c.fail(w, r, err)
 		return

@@ -102,10 +102,6 @@ type vcsData struct {
 // voiceConnectors lists the account's Voice Connectors and groups; each
 // links to the numbers associated with it.
 func (c *Console) voiceConnectors(w http.ResponseWriter, r *request) {
-	if c.svc.VoiceConnectors == nil {
-		c.fail(w, r, chimevoice.Errorf(chimevoice.CodeNotFound, "Voice Connectors are not available in this server."))
-		return
-	}
 	next, err := token(r, "next")
 	var gnext string
 	if err == nil {
@@ -157,10 +153,6 @@ type vcData struct {
 
 // voiceConnector shows a Voice Connector and a keyset page of its numbers.
 func (c *Console) voiceConnector(w http.ResponseWriter, r *request) {
-	if c.svc.VoiceConnectors == nil {
-		c.fail(w, r, chimevoice.Errorf(chimevoice.CodeNotFound, "Voice Connectors are not available in this server."))
-		return
-	}
 	id := r.PathValue("id")
 	err := authorize(r, "GetVoiceConnector", "view Voice Connectors")
 	if err == nil {

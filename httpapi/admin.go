@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/chimevoice/chimevoice"
-	"github.com/chimevoice/chimevoice/model"
 )
 
 // adminRoutes serves /_chimevoice/: health and the service clock.
@@ -25,7 +24,7 @@ func (s *Server) adminRoutes() http.Handler {
 			return
 		}
 		if _, pattern := mux.Handler(r); pattern == "" {
-			writeError(r.Context(), w, s.log, chimevoice.Errorf(chimevoice.CodeNotFound, "No admin endpoint %s %s.", model.Clip(r.Method), model.Clip(r.URL.Path)))
+			writeError(r.Context(), w, s.log, chimevoice.Errorf(chimevoice.CodeNotFound, "No admin endpoint %s %s.", chimevoice.Clip(r.Method), chimevoice.Clip(r.URL.Path)))
 			return
 		}
 		mux.ServeHTTP(w, r)
@@ -89,14 +88,14 @@ func (s *Server) postClock(w http.ResponseWriter, r *http.Request) {
 	case in.Advance != nil:
 		d, perr := time.ParseDuration(*in.Advance)
 		if perr != nil {
-			err = chimevoice.Errorf(chimevoice.CodeBadRequest, "Advance: %q is not a duration (e.g. \"168h\", \"90m\", \"1ms\").", *in.Advance)
+			err = chimevoice.FieldErrorf("Advance", "%q is not a duration (e.g. \"168h\", \"90m\", \"1ms\").", *in.Advance)
 			break
 		}
 		now, err = s.svc.Admin.AdvanceClock(ctx, d)
 	case in.Set != nil:
 		t, perr := time.Parse(time.RFC3339Nano, *in.Set)
 		if perr != nil {
-			err = chimevoice.Errorf(chimevoice.CodeBadRequest, "Set: %q is not an ISO 8601 time (e.g. \"2026-12-01T00:00:00.000Z\").", *in.Set)
+			err = chimevoice.FieldErrorf("Set", "%q is not an ISO 8601 time (e.g. \"2026-12-01T00:00:00.000Z\").", *in.Set)
 			break
 		}
 		now, err = s.svc.Admin.SetClock(ctx, t)

@@ -11,7 +11,6 @@ import (
 
 	"github.com/chimevoice/chimevoice"
 	"github.com/chimevoice/chimevoice/internal/httpx"
-	"github.com/chimevoice/chimevoice/model"
 )
 
 // Draining a refused body: the server reads and discards what the client
@@ -74,7 +73,7 @@ func readBodyBudget(w http.ResponseWriter, r *http.Request, limit int64, budget 
 		if errors.Is(err, os.ErrDeadlineExceeded) {
 			return nil, 0, chimevoice.Errorf(chimevoice.CodeBadRequest, "The request body was not received in time.")
 		}
-		return nil, 0, chimevoice.Errorf(chimevoice.CodeBadRequest, "The request body could not be read: %s.", model.Clip(err.Error()))
+		return nil, 0, chimevoice.Errorf(chimevoice.CodeBadRequest, "The request body could not be read: %s.", chimevoice.Clip(err.Error()))
 	}
 	return body, held, nil
 }

@@ -164,7 +164,7 @@ func (s *Server) injectFault(ctx context.Context, op string) (context.Context, e
 	if !ok {
 		return ctx, nil
 	}
-	if m := s.ops.Metrics; m != nil {
+	if m := s.opts.Metrics; m != nil {
 		m.FaultInjected(op)
 	}
 	if fi.latency > 0 {
@@ -245,7 +245,7 @@ func (s *Server) postFaults(w http.ResponseWriter, r *http.Request) {
 	if v := r.URL.Query().Get("seed"); v != "" {
 		n, err := strconv.ParseUint(v, 10, 64)
 		if err != nil {
-			writeError(ctx, w, s.log, chimevoice.Errorf(chimevoice.CodeBadRequest, "seed: %q is not an unsigned integer.", v))
+			writeError(ctx, w, s.log, chimevoice.FieldErrorf("seed", "%q is not an unsigned integer.", v))
 			return
 		}
 		seed = &n
@@ -303,8 +303,12 @@ func (s *Server) parseFaultRules(body []byte) ([]*faultRule, error) {
 		}
 		fr.Fired = 0
 		rule, err := s.checkFaultRule(fr)
+		var ce *chimevoice.Error
+		if errors.As(err, &ce) {
+			return nil, chimevoice.FieldErrorf(fmt.Sprintf("[%d].%s", i, ce.Field), "%s", ce.Detail())
+		}
 		if err != nil {
-			return nil, bad("[%d].%s", i, err.Error())
+			return nil, err
 		}
 		rule.index = i
 		rules = append(rules, rule)
@@ -312,61 +316,61 @@ func (s *Server) parseFaultRules(body []byte) ([]*faultRule, error) {
 	return rules, nil
 }
 
-// checkFaultRule checks one rule; the error starts with the member's name.
+// checkFaultRule checks one rule; the error names the member (Field).
 func (s *Server) checkFaultRule(fr FaultRule) (*faultRule, error) {
 	r := &faultRule{FaultRule: fr}
 	switch {
 	case fr.Operation == "":
-		return nil, errors.New("Operation: required: an operation name, or \"*\" for all")
+		return nil, chimevoice.FieldErrorf("Operation", "required: an operation name, or \"*\" for all")
 	case fr.Operation == "*":
 	case s.api.Operation(fr.Operation) == nil:
-		return nil, fmt.Errorf("Operation: %q is not an operation of chime-sdk-voice or chime", fr.Operation)
+		return nil, chimevoice.FieldErrorf("Operation", "%q is not an operation of chime-sdk-voice or chime", fr.Operation)
 	case !s.Supported(fr.Operation):
-		return nil, fmt.Errorf("Operation: %s is not an operation chimevoice serves", fr.Operation)
+		return nil, chimevoice.FieldErrorf("Operation", "%s is not an operation chimevoice serves", fr.Operation)
 	}
 	for _, p := range []struct {
 		name string
 		v    *float64
 	}{{"Probability", fr.Probability}, {"ItemProbability", fr.ItemProbability}} {
 		if p.v != nil && (*p.v < 0 || *p.v > 1) {
-			return nil, fmt.Errorf("%s: %g is not between 0 and 1", p.name, *p.v)
+			return nil, chimevoice.FieldErrorf(p.name, "%g is not between 0 and 1", *p.v)
 		}
 	}
 	if fr.Count != nil && *fr.Count < 1 {
-		return nil, fmt.Errorf("Count: %d is not at least 1 (leave it out for no limit)", *fr.Count)
+		return nil, chimevoice.FieldErrorf("Count", "%d is not at least 1 (leave it out for no limit)", *fr.Count)
 	}
 	if fr.LatencyMs < 0 || fr.LatencyMs > maxFaultLatency {
-		return nil, fmt.Errorf("LatencyMs: %d is not between 0 and %d", fr.LatencyMs, maxFaultLatency)
+		return nil, chimevoice.FieldErrorf("LatencyMs", "%d is not between 0 and %d", fr.LatencyMs, maxFaultLatency)
 	}
 	if len(fr.Message) > maxFaultMessage {
-		return nil, fmt.Errorf("Message: longer than %d bytes", maxFaultMessage)
+		return nil, chimevoice.FieldErrorf("Message", "longer than %d bytes", maxFaultMessage)
 	}
 	if fr.Error != "" {
 		code, ok := codeOfShape(fr.Error)
 		if !ok {
-			return nil, fmt.Errorf("Error: %q is not an error shape; use one of %s", fr.Error, strings.Join(errorShapes(), ", "))
+			return nil, chimevoice.FieldErrorf("Error", "%q is not an error shape; use one of %s", fr.Error, strings.Join(errorShapes(), ", "))
 		}
 		r.code = code
 	}
 	if fr.ItemError != "" {
 		code := chimevoice.Code(fr.ItemError)
 		if _, ok := errorTable[code]; !ok {
-			return nil, fmt.Errorf("ItemError: %q is not an error code; use one of %s", fr.ItemError, strings.Join(errorCodes(), ", "))
+			return nil, chimevoice.FieldErrorf("ItemError", "%q is not an error code; use one of %s", fr.ItemError, strings.Join(errorCodes(), ", "))
 		}
 		if fr.Operation != "*" && !itemFaultOps[fr.Operation] {
-			return nil, fmt.Errorf("ItemError: %s has no per-item errors; per-item faults apply to %s", fr.Operation, strings.Join(slices.Sorted(maps.Keys(itemFaultOps)), ", "))
+			return nil, chimevoice.FieldErrorf("ItemError", "%s has no per-item errors; per-item faults apply to %s", fr.Operation, strings.Join(slices.Sorted(maps.Keys(itemFaultOps)), ", "))
 		}
 		r.item = code
 	}
 	switch {
 	case fr.Error != "" && fr.ItemError != "":
-		return nil, errors.New("ItemError: give Error or ItemError, not both")
+		return nil, chimevoice.FieldErrorf("ItemError", "give Error or ItemError, not both")
 	case fr.ItemProbability != nil && fr.ItemError == "":
-		return nil, errors.New("ItemProbability: needs ItemError")
+		return nil, chimevoice.FieldErrorf("ItemProbability", "needs ItemError")
 	case fr.Message != "" && fr.Error == "" && fr.ItemError == "":
-		return nil, errors.New("Message: needs Error or ItemError")
+		return nil, chimevoice.FieldErrorf("Message", "needs Error or ItemError")
 	case fr.Error == "" && fr.ItemError == "" && fr.LatencyMs == 0:
-		return nil, errors.New("Error: a rule needs Error, ItemError or LatencyMs")
+		return nil, chimevoice.FieldErrorf("Error", "a rule needs Error, ItemError or LatencyMs")
 	}
 	return r, nil
 }

@@ -13,7 +13,6 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/chimevoice/chimevoice"
-	"github.com/chimevoice/chimevoice/model"
 )
 
 // GuardOptions configure Guard.
@@ -180,6 +179,6 @@ func hasToken(r *http.Request, adminToken string) bool {
 }
 
 // quoteClip quotes caller text for a message, clipped.
-func quoteClip(s string) string { return strconv.Quote(model.Clip(s)) }
+func quoteClip(s string) string { return strconv.Quote(chimevoice.Clip(s)) }
 
 var discard = slog.New(slog.DiscardHandler)

@@ -4,23 +4,23 @@ import (
 	"context"
 
 	"github.com/chimevoice/chimevoice"
-	"github.com/chimevoice/chimevoice/model"
 )
 
+// registerLegacy registers the operations of legacy Amazon Chime accounts and users.
 func (s *Server) registerLegacy() {
 	a := s.svc.Accounts
-	s.handle("CreateAccount", s.createAccount)
+	s.handle("CreateAccount", op(s.createAccount))
 	s.handle("GetAccount", getter("AccountId", a.GetAccount, accountOutput))
-	s.handle("ListAccounts", s.listAccounts)
-	s.handle("UpdateAccount", s.updateAccount)
+	s.handle("ListAccounts", op(s.listAccounts))
+	s.handle("UpdateAccount", op(s.updateAccount))
 	s.handle("DeleteAccount", deleter("AccountId", a.DeleteAccount))
-	s.handle("CreateUser", s.createUser)
-	s.handle("InviteUsers", s.inviteUsers)
-	s.handle("GetUser", s.getUser)
-	s.handle("ListUsers", s.listUsers)
-	s.handle("UpdateUser", s.updateUser)
-	s.handle("AssociatePhoneNumberWithUser", s.associatePhoneNumberWithUser)
-	s.handle("DisassociatePhoneNumberFromUser", s.disassociatePhoneNumberFromUser)
+	s.handle("CreateUser", op(s.createUser))
+	s.handle("InviteUsers", op(s.inviteUsers))
+	s.handle("GetUser", op(s.getUser))
+	s.handle("ListUsers", op(s.listUsers))
+	s.handle("UpdateUser", op(s.updateUser))
+	s.handle("AssociatePhoneNumberWithUser", op(s.associatePhoneNumberWithUser))
+	s.handle("DisassociatePhoneNumberFromUser", op(s.disassociatePhoneNumberFromUser))
 }
 
 type accountOut struct {
@@ -51,45 +51,22 @@ type accountIn struct {
 	DefaultLicense *string
 }
 
-func (s *Server) createAccount(ctx context.Context, c *call) (any, error) {
-	var in accountIn
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	a, err := s.svc.Accounts.CreateAccount(ctx, c.caller, *in.Name)
-	if err != nil {
-		return nil, err
-	}
-	return accountOutput(a), nil
+func (s *Server) createAccount(ctx context.Context, c chimevoice.Caller, in accountIn) (any, error) {
+	return out(accountOutput)(s.svc.Accounts.CreateAccount(ctx, c, *in.Name))
 }
 
-func (s *Server) listAccounts(ctx context.Context, c *call) (any, error) {
-	var in struct {
-		Name       string
-		UserEmail  string
-		MaxResults int
-		NextToken  string
-	}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	as, next, err := s.svc.Accounts.ListAccounts(ctx, c.caller, chimevoice.AccountFilter{Name: in.Name, UserEmail: in.UserEmail, Page: pageIn{in.MaxResults, in.NextToken}.page()})
-	if err != nil {
-		return nil, err
-	}
-	return listed("Accounts", convert(as, account), next), nil
+func (s *Server) listAccounts(ctx context.Context, c chimevoice.Caller, in struct {
+	Name       string
+	UserEmail  string
+	MaxResults int
+	NextToken  string
+}) (any, error) {
+	f := chimevoice.AccountFilter{Name: in.Name, UserEmail: in.UserEmail, Page: pageIn{in.MaxResults, in.NextToken}.page()}
+	return page("Accounts", account)(s.svc.Accounts.ListAccounts(ctx, c, f))
 }
 
-func (s *Server) updateAccount(ctx context.Context, c *call) (any, error) {
-	var in accountIn
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	a, err := s.svc.Accounts.UpdateAccount(ctx, c.caller, in.AccountId, chimevoice.AccountUpdate{Name: in.Name, DefaultLicense: in.DefaultLicense})
-	if err != nil {
-		return nil, err
-	}
-	return accountOutput(a), nil
+func (s *Server) updateAccount(ctx context.Context, c chimevoice.Caller, in accountIn) (any, error) {
+	return out(accountOutput)(s.svc.Accounts.UpdateAccount(ctx, c, in.AccountId, chimevoice.AccountUpdate{Name: in.Name, DefaultLicense: in.DefaultLicense}))
 }
 
 type alexaIO struct {
@@ -124,7 +101,7 @@ func user(u *chimevoice.User) userOut {
 	return out
 }
 
-type userOutput struct{ User userOut }
+func userOutput(u *chimevoice.User) any { return struct{ User userOut }{user(u)} }
 
 type userIn struct {
 	AccountId                string
@@ -137,111 +114,58 @@ type userIn struct {
 	E164PhoneNumber          string
 }
 
-func (s *Server) createUser(ctx context.Context, c *call) (any, error) {
-	var in userIn
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
+func (s *Server) createUser(ctx context.Context, c chimevoice.Caller, in userIn) (any, error) {
 	ui := chimevoice.UserInput{Username: in.Username, Email: in.Email}
 	if in.UserType != nil {
 		ui.UserType = *in.UserType
 	}
-	u, err := s.svc.Accounts.CreateUser(ctx, c.caller, in.AccountId, ui)
-	if err != nil {
-		return nil, err
-	}
-	return userOutput{user(u)}, nil
+	return out(userOutput)(s.svc.Accounts.CreateUser(ctx, c, in.AccountId, ui))
 }
 
-func (s *Server) inviteUsers(ctx context.Context, c *call) (any, error) {
-	var in struct {
-		AccountId     string
-		UserEmailList []string
-		UserType      string
-	}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	if len(in.UserEmailList) == 0 {
-		return nil, chimevoice.Errorf(chimevoice.CodeBadRequest, "UserEmailList: at least one e-mail address is required.")
-	}
-	invites, err := s.svc.Accounts.InviteUsers(ctx, c.caller, in.AccountId, in.UserEmailList, in.UserType)
-	if err != nil {
-		return nil, err
-	}
-	type inviteOut struct {
-		InviteId     string
-		Status       string
-		EmailAddress string
-		EmailStatus  string
-	}
-	return struct{ Invites []inviteOut }{convert(invites, func(i chimevoice.Invite) inviteOut {
+type inviteOut struct {
+	InviteId     string
+	Status       string
+	EmailAddress string
+	EmailStatus  string
+}
+
+func (s *Server) inviteUsers(ctx context.Context, c chimevoice.Caller, in struct {
+	AccountId     string
+	UserEmailList []string
+	UserType      string
+}) (any, error) {
+	return page("Invites", func(i chimevoice.Invite) inviteOut {
 		return inviteOut{i.ID, i.Status, i.Email, i.EmailStatus}
-	})}, nil
+	})(withoutToken(s.svc.Accounts.InviteUsers(ctx, c, in.AccountId, in.UserEmailList, in.UserType)))
 }
 
-func (s *Server) getUser(ctx context.Context, c *call) (any, error) {
-	var in userIn
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	u, err := s.svc.Accounts.GetUser(ctx, c.caller, in.AccountId, in.UserId)
-	if err != nil {
-		return nil, err
-	}
-	return userOutput{user(u)}, nil
+func (s *Server) getUser(ctx context.Context, c chimevoice.Caller, in userIn) (any, error) {
+	return out(userOutput)(s.svc.Accounts.GetUser(ctx, c, in.AccountId, in.UserId))
 }
 
-func (s *Server) listUsers(ctx context.Context, c *call) (any, error) {
-	var in struct {
-		AccountId  string
-		UserEmail  string
-		UserType   string
-		MaxResults int
-		NextToken  string
-	}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	us, next, err := s.svc.Accounts.ListUsers(ctx, c.caller, in.AccountId, chimevoice.UserFilter{Email: in.UserEmail, UserType: in.UserType, Page: pageIn{in.MaxResults, in.NextToken}.page()})
-	if err != nil {
-		return nil, err
-	}
-	return listed("Users", convert(us, user), next), nil
+func (s *Server) listUsers(ctx context.Context, c chimevoice.Caller, in struct {
+	AccountId  string
+	UserEmail  string
+	UserType   string
+	MaxResults int
+	NextToken  string
+}) (any, error) {
+	f := chimevoice.UserFilter{Email: in.UserEmail, UserType: in.UserType, Page: pageIn{in.MaxResults, in.NextToken}.page()}
+	return page("Users", user)(s.svc.Accounts.ListUsers(ctx, c, in.AccountId, f))
 }
 
-func (s *Server) updateUser(ctx context.Context, c *call) (any, error) {
-	var in userIn
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
+func (s *Server) updateUser(ctx context.Context, c chimevoice.Caller, in userIn) (any, error) {
 	up := chimevoice.UserUpdate{LicenseType: in.LicenseType, UserType: in.UserType}
 	if a := in.AlexaForBusinessMetadata; a != nil {
 		up.AlexaEnabled, up.AlexaRoomARN = a.IsAlexaForBusinessEnabled, a.AlexaForBusinessRoomArn
 	}
-	u, err := s.svc.Accounts.UpdateUser(ctx, c.caller, in.AccountId, in.UserId, up)
-	if err != nil {
-		return nil, err
-	}
-	return userOutput{user(u)}, nil
+	return out(userOutput)(s.svc.Accounts.UpdateUser(ctx, c, in.AccountId, in.UserId, up))
 }
 
-func (s *Server) associatePhoneNumberWithUser(ctx context.Context, c *call) (any, error) {
-	var in userIn
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	e164, ok := chimevoice.ParseID(in.E164PhoneNumber)
-	if !ok {
-		return nil, chimevoice.Errorf(chimevoice.CodeBadRequest, "E164PhoneNumber: %q is not a valid E.164 phone number.", model.Clip(in.E164PhoneNumber))
-	}
-	return struct{}{}, s.svc.Accounts.AssociatePhoneNumberWithUser(ctx, c.caller, in.AccountId, in.UserId, e164)
+func (s *Server) associatePhoneNumberWithUser(ctx context.Context, c chimevoice.Caller, in userIn) (any, error) {
+	return empty(s.svc.Accounts.AssociatePhoneNumberWithUser(ctx, c, in.AccountId, in.UserId, in.E164PhoneNumber))
 }
 
-func (s *Server) disassociatePhoneNumberFromUser(ctx context.Context, c *call) (any, error) {
-	var in userIn
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	return struct{}{}, s.svc.Accounts.DisassociatePhoneNumberFromUser(ctx, c.caller, in.AccountId, in.UserId)
+func (s *Server) disassociatePhoneNumberFromUser(ctx context.Context, c chimevoice.Caller, in userIn) (any, error) {
+	return empty(s.svc.Accounts.DisassociatePhoneNumberFromUser(ctx, c, in.AccountId, in.UserId))
 }

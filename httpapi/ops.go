@@ -6,7 +6,6 @@ import (
 	"strconv"
 
 	"github.com/chimevoice/chimevoice"
-	"github.com/chimevoice/chimevoice/metrics"
 )
 
 // MetricsPath is where Prometheus scrapes. It is guarded like the admin
@@ -17,17 +16,6 @@ const MetricsPath = "/metrics"
 
 // MaxStateBytes is the largest snapshot POST /_chimevoice/state accepts.
 const MaxStateBytes = 256 << 20
-
-// Ops are the operator features served beside the API.
-type Ops struct {
-	// Metrics, when set, counts every API request and is served at MetricsPath.
-	Metrics *metrics.Metrics
-	// State, when set, serves /_chimevoice/state and /_chimevoice/reset.
-	State chimevoice.StateService
-}
-
-// EnableOps turns the operator features on. Call it before serving.
-func (s *Server) EnableOps(o Ops) { s.ops = o }
 
 // registerOps adds the operator endpoints to the admin API.
 func (s *Server) registerOps(mux *http.ServeMux) {
@@ -44,34 +32,23 @@ func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case !s.adminAllowed(r):
 		writeError(r.Context(), w, s.log, chimevoice.Errorf(chimevoice.CodeForbidden, "%s answers loopback clients, or requests with Authorization: Bearer <admin token>.", MetricsPath))
-	case s.ops.Metrics == nil:
+	case s.opts.Metrics == nil:
 		writeError(r.Context(), w, s.log, chimevoice.Errorf(chimevoice.CodeNotFound, "Metrics are not enabled on this server."))
 	case r.Method != http.MethodGet && r.Method != http.MethodHead:
 		w.Header().Set("Allow", "GET, HEAD")
 		writeError(r.Context(), w, s.log, chimevoice.Errorf(chimevoice.CodeBadRequest, "%s answers GET.", MetricsPath))
 	default:
-		s.ops.Metrics.Handler().ServeHTTP(w, r)
+		s.opts.Metrics.Handler().ServeHTTP(w, r)
 	}
-}
-
-// stateService returns the state service, or writes a 404 when there is none.
-func (s *Server) stateService(w http.ResponseWriter, r *http.Request) chimevoice.StateService {
-	if s.ops.State == nil {
-		writeError(r.Context(), w, s.log, chimevoice.Errorf(chimevoice.CodeNotFound, "State snapshots are not enabled on this server."))
-	}
-	return s.ops.State
 }
 
 func (s *Server) getState(w http.ResponseWriter, r *http.Request) {
-	st := s.stateService(w, r)
-	if st == nil {
-		return
-	}
+	st := s.svc.State
 	var o chimevoice.ExportOptions
 	if v := r.URL.Query().Get("pool"); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
-			writeError(r.Context(), w, s.log, chimevoice.Errorf(chimevoice.CodeBadRequest, "pool: %q is not true or false.", v))
+			writeError(r.Context(), w, s.log, chimevoice.FieldErrorf("pool", "%q is not true or false.", v))
 			return
 		}
 		o.Pool = b
@@ -90,10 +67,7 @@ func (s *Server) getState(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) postState(w http.ResponseWriter, r *http.Request) {
-	st := s.stateService(w, r)
-	if st == nil {
-		return
-	}
+	st := s.svc.State
 	ctx := r.Context()
 	body, err := readBodyLimit(w, r, MaxStateBytes)
 	if err != nil {
@@ -109,10 +83,7 @@ func (s *Server) postState(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) postReset(w http.ResponseWriter, r *http.Request) {
-	st := s.stateService(w, r)
-	if st == nil {
-		return
-	}
+	st := s.svc.State
 	ctx := r.Context()
 	if err := st.ResetState(ctx); err != nil {
 		writeError(ctx, w, s.log, err)

@@ -8,6 +8,7 @@ import (
 	"context"
 	"crypto/subtle"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"net"
 	"net/http"
@@ -20,6 +21,7 @@ import (
 
 	"github.com/chimevoice/chimevoice"
 	"github.com/chimevoice/chimevoice/internal/httpx"
+	"github.com/chimevoice/chimevoice/metrics"
 	"github.com/chimevoice/chimevoice/model"
 	"github.com/chimevoice/chimevoice/sigv4"
 )
@@ -32,21 +34,6 @@ const DefaultUnverifiedBodyBytes = 64 << 20
 
 // AdminPrefix is where the admin API lives.
 const AdminPrefix = "/_chimevoice/"
-
-// Services are the domain services the API calls.
-type Services struct {
-	Numbers chimevoice.PhoneNumberService
-	Orders  chimevoice.OrderService
-	Admin   chimevoice.AdminService
-
-	// The resources numbers are associated with; each group of
-	// operations is served only when its service is set.
-	VoiceConnectors chimevoice.VoiceConnectorService
-	SipMedia        chimevoice.SipMediaService
-	Tags            chimevoice.TagService
-	Accounts        chimevoice.AccountService
-	Settings        chimevoice.SettingsService
-}
 
 // Options configure a Server.
 type Options struct {
@@ -63,6 +50,8 @@ type Options struct {
 	// moves on the admin API are exempt: they run all due work, in small
 	// transactions that the store bounds one by one.
 	RequestTimeout time.Duration
+	// Metrics, when set, counts every API request and is served at MetricsPath.
+	Metrics *metrics.Metrics
 	// UnverifiedBodyBytes bounds the bytes of request bodies held before
 	// their signature is checked, all connections together
 	// (DefaultUnverifiedBodyBytes when 0).
@@ -79,18 +68,14 @@ type call struct {
 // decode copies the validated input into dst (a pointer to a struct).
 func (c *call) decode(dst any) error { return model.Assign(c.in, dst) }
 
-// handler serves one operation: it returns the output to encode, or an error.
-type handler func(ctx context.Context, c *call) (any, error)
-
 // Server serves the API. It is an http.Handler.
 type Server struct {
 	api      *model.API
-	svc      Services
+	svc      chimevoice.Services
 	opts     Options
 	log      *slog.Logger
 	handlers map[string]handler
 	admin    http.Handler
-	ops      Ops    // metrics and state snapshots (ops.go)
 	faults   faults // fault injection (faults.go)
 
 	limMu    sync.Mutex
@@ -99,8 +84,15 @@ type Server struct {
 	bodies *bodyBudget // bodies held before their signature is checked
 }
 
-// New returns a server for the merged model api.
-func New(api *model.API, svc Services, opts Options) *Server {
+// New returns a server for the merged model api, serving every operation
+// routes registers with the services of svc, all of which must be set.
+func New(api *model.API, svc chimevoice.Services, opts Options) (*Server, error) {
+	if err := svc.Check(); err != nil {
+		return nil, err
+	}
+	if opts.Verifier == nil {
+		return nil, errors.New("httpapi: no SigV4 verifier")
+	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -112,11 +104,9 @@ func New(api *model.API, svc Services, opts Options) *Server {
 	}
 	s := &Server{api: api, svc: svc, opts: opts, log: opts.Logger, handlers: map[string]handler{}, limiters: map[string]*rate.Limiter{},
 		bodies: newBodyBudget(opts.UnverifiedBodyBytes)}
-	s.registerNumbers()
-	s.registerOrders()
-	s.registerAssociations()
+	s.routes()
 	s.admin = s.adminRoutes()
-	return s
+	return s, nil
 }
 
 // Handle registers the handler of an operation; it panics on a name the
@@ -148,7 +138,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	op, account := s.serveAPI(sw, r)
-	if m := s.ops.Metrics; m != nil {
+	if m := s.opts.Metrics; m != nil {
 		m.ObserveRequest(op, sw.Status, time.Since(start))
 	}
 	s.log.Info("request", "operation", op, "account", account, "status", sw.Status, "duration", time.Since(start), "request_id", reqID)
@@ -195,9 +185,9 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) (opName, accou
 	op, params := s.api.Match(r.Method, rawPath, query)
 	if op == nil {
 		if s.api.MatchPath(rawPath) {
-			fail(chimevoice.Errorf(chimevoice.CodeBadRequest, "No operation of chime-sdk-voice or chime matches %s %s with these query parameters.", model.Clip(r.Method), model.Clip(r.URL.Path)))
+			fail(chimevoice.Errorf(chimevoice.CodeBadRequest, "No operation of chime-sdk-voice or chime matches %s %s with these query parameters.", chimevoice.Clip(r.Method), chimevoice.Clip(r.URL.Path)))
 		} else {
-			fail(chimevoice.Errorf(chimevoice.CodeBadRequest, "Unknown operation: no route for %s %s.", model.Clip(r.Method), model.Clip(r.URL.Path)))
+			fail(chimevoice.Errorf(chimevoice.CodeBadRequest, "Unknown operation: no route for %s %s.", chimevoice.Clip(r.Method), chimevoice.Clip(r.URL.Path)))
 		}
 		return "", account
 	}

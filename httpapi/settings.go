@@ -57,6 +57,8 @@ func pick(in model.Input, names map[string]string) map[string]any {
 	return out
 }
 
+// registerSettings registers the Put, Get and Delete operations of every
+// sub-configuration, and the termination credentials.
 func (s *Server) registerSettings() {
 	for _, st := range voiceConnectorSettings {
 		s.registerSetting(chimevoice.KindVoiceConnector, "VoiceConnectorId", st)
@@ -66,7 +68,7 @@ func (s *Server) registerSettings() {
 	}
 	s.handle("PutVoiceConnectorTerminationCredentials", s.terminationCredentials(addUsernames))
 	s.handle("DeleteVoiceConnectorTerminationCredentials", s.terminationCredentials(removeUsernames))
-	s.handle("ListVoiceConnectorTerminationCredentials", s.listTerminationCredentials)
+	s.handle("ListVoiceConnectorTerminationCredentials", op(s.listTerminationCredentials))
 }
 
 func (s *Server) registerSetting(kind chimevoice.ResourceKind, idMember string, st setting) {
@@ -136,23 +138,19 @@ func removeUsernames(have, names []string) []string {
 // terminationCredentials serves Put and Delete of termination credentials,
 // which add or remove usernames.
 func (s *Server) terminationCredentials(change func(have, names []string) []string) handler {
-	return func(ctx context.Context, c *call) (any, error) {
-		var in struct {
-			VoiceConnectorId string
-			Credentials      []struct{ Username string }
-			Usernames        []string
-		}
-		if err := c.decode(&in); err != nil {
-			return nil, err
-		}
+	return op(func(ctx context.Context, c chimevoice.Caller, in struct {
+		VoiceConnectorId string
+		Credentials      []struct{ Username string }
+		Usernames        []string
+	}) (any, error) {
 		names := in.Usernames
 		for i, cr := range in.Credentials {
 			if cr.Username == "" {
-				return nil, chimevoice.Errorf(chimevoice.CodeBadRequest, "Credentials[%d].Username: the username is required.", i)
+				return nil, chimevoice.FieldErrorf(fmt.Sprintf("Credentials[%d].Username", i), "the username is required.")
 			}
 			names = append(names, cr.Username)
 		}
-		_, err := s.svc.Settings.UpdateSettings(ctx, c.caller, chimevoice.KindVoiceConnector, in.VoiceConnectorId, terminationCredentialsDoc, func(old []byte) ([]byte, error) {
+		_, err := s.svc.Settings.UpdateSettings(ctx, c, chimevoice.KindVoiceConnector, in.VoiceConnectorId, terminationCredentialsDoc, func(old []byte) ([]byte, error) {
 			have, err := usernames(old)
 			if err != nil {
 				return nil, err
@@ -160,11 +158,11 @@ func (s *Server) terminationCredentials(change func(have, names []string) []stri
 			return json.Marshal(change(have, names))
 		})
 		return nil, err
-	}
+	})
 }
 
-func (s *Server) listTerminationCredentials(ctx context.Context, c *call) (any, error) {
-	body, err := s.svc.Settings.GetSettings(ctx, c.caller, chimevoice.KindVoiceConnector, c.str("VoiceConnectorId"), terminationCredentialsDoc)
+func (s *Server) listTerminationCredentials(ctx context.Context, c chimevoice.Caller, in struct{ VoiceConnectorId string }) (any, error) {
+	body, err := s.svc.Settings.GetSettings(ctx, c, chimevoice.KindVoiceConnector, in.VoiceConnectorId, terminationCredentialsDoc)
 	if err != nil {
 		return nil, err
 	}

@@ -108,6 +108,8 @@ type phoneNumberErrorsOut struct {
 	PhoneNumberErrors []phoneNumberErrorOut
 }
 
+func phoneNumberErrorsOutput(errs []chimevoice.PhoneNumberError) any { return phoneNumberErrors(errs) }
+
 func phoneNumberErrors(errs []chimevoice.PhoneNumberError) phoneNumberErrorsOut {
 	out := phoneNumberErrorsOut{PhoneNumberErrors: make([]phoneNumberErrorOut, len(errs))}
 	for i, e := range errs {

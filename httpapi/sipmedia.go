@@ -6,18 +6,22 @@ import (
 	"github.com/chimevoice/chimevoice"
 )
 
+// registerSipMedia registers the operations of SIP media applications, SIP rules and tags.
 func (s *Server) registerSipMedia() {
 	sm := s.svc.SipMedia
-	s.handle("CreateSipMediaApplication", s.createSipMediaApplication)
+	s.handle("CreateSipMediaApplication", op(s.createSipMediaApplication))
 	s.handle("GetSipMediaApplication", getter("SipMediaApplicationId", sm.GetSipMediaApplication, sipMediaApplicationOutput))
 	s.handle("ListSipMediaApplications", lister("SipMediaApplications", sm.ListSipMediaApplications, sipMediaApplication))
-	s.handle("UpdateSipMediaApplication", s.updateSipMediaApplication)
+	s.handle("UpdateSipMediaApplication", op(s.updateSipMediaApplication))
 	s.handle("DeleteSipMediaApplication", deleter("SipMediaApplicationId", sm.DeleteSipMediaApplication))
-	s.handle("CreateSipRule", s.createSipRule)
+	s.handle("CreateSipRule", op(s.createSipRule))
 	s.handle("GetSipRule", getter("SipRuleId", sm.GetSipRule, sipRuleOutput))
-	s.handle("ListSipRules", s.listSipRules)
-	s.handle("UpdateSipRule", s.updateSipRule)
+	s.handle("ListSipRules", op(s.listSipRules))
+	s.handle("UpdateSipRule", op(s.updateSipRule))
 	s.handle("DeleteSipRule", deleter("SipRuleId", sm.DeleteSipRule))
+	s.handle("TagResource", op(s.tagResource))
+	s.handle("UntagResource", op(s.untagResource))
+	s.handle("ListTagsForResource", op(s.listTagsForResource))
 }
 
 type endpointIO struct{ LambdaArn string }
@@ -60,28 +64,12 @@ func (in smaIn) input() chimevoice.SipMediaApplicationInput {
 	return out
 }
 
-func (s *Server) createSipMediaApplication(ctx context.Context, c *call) (any, error) {
-	var in smaIn
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	a, err := s.svc.SipMedia.CreateSipMediaApplication(ctx, c.caller, in.input())
-	if err != nil {
-		return nil, err
-	}
-	return sipMediaApplicationOutput(a), nil
+func (s *Server) createSipMediaApplication(ctx context.Context, c chimevoice.Caller, in smaIn) (any, error) {
+	return out(sipMediaApplicationOutput)(s.svc.SipMedia.CreateSipMediaApplication(ctx, c, in.input()))
 }
 
-func (s *Server) updateSipMediaApplication(ctx context.Context, c *call) (any, error) {
-	var in smaIn
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	a, err := s.svc.SipMedia.UpdateSipMediaApplication(ctx, c.caller, in.SipMediaApplicationId, in.input())
-	if err != nil {
-		return nil, err
-	}
-	return sipMediaApplicationOutput(a), nil
+func (s *Server) updateSipMediaApplication(ctx context.Context, c chimevoice.Caller, in smaIn) (any, error) {
+	return out(sipMediaApplicationOutput)(s.svc.SipMedia.UpdateSipMediaApplication(ctx, c, in.SipMediaApplicationId, in.input()))
 }
 
 type targetIO struct {
@@ -131,54 +119,24 @@ func (in ruleIn) targets() []chimevoice.SipRuleTarget {
 	})
 }
 
-func (s *Server) createSipRule(ctx context.Context, c *call) (any, error) {
-	var in ruleIn
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
+func (s *Server) createSipRule(ctx context.Context, c chimevoice.Caller, in ruleIn) (any, error) {
 	r := chimevoice.SipRule{Name: in.Name, TriggerType: chimevoice.SipRuleTriggerType(in.TriggerType), TriggerValue: in.TriggerValue, Targets: in.targets()}
 	if in.Disabled != nil {
 		r.Disabled = *in.Disabled
 	}
-	out, err := s.svc.SipMedia.CreateSipRule(ctx, c.caller, r)
-	if err != nil {
-		return nil, err
-	}
-	return sipRuleOutput(out), nil
+	return out(sipRuleOutput)(s.svc.SipMedia.CreateSipRule(ctx, c, r))
 }
 
-func (s *Server) listSipRules(ctx context.Context, c *call) (any, error) {
-	var in struct {
-		SipMediaApplicationId string
-		MaxResults            int
-		NextToken             string
-	}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	rs, next, err := s.svc.SipMedia.ListSipRules(ctx, c.caller, in.SipMediaApplicationId, pageIn{in.MaxResults, in.NextToken}.page())
-	if err != nil {
-		return nil, err
-	}
-	return listed("SipRules", convert(rs, sipRule), next), nil
+func (s *Server) listSipRules(ctx context.Context, c chimevoice.Caller, in struct {
+	SipMediaApplicationId string
+	MaxResults            int
+	NextToken             string
+}) (any, error) {
+	return page("SipRules", sipRule)(s.svc.SipMedia.ListSipRules(ctx, c, in.SipMediaApplicationId, pageIn{in.MaxResults, in.NextToken}.page()))
 }
 
-func (s *Server) updateSipRule(ctx context.Context, c *call) (any, error) {
-	var in ruleIn
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	r, err := s.svc.SipMedia.UpdateSipRule(ctx, c.caller, in.SipRuleId, chimevoice.SipRuleUpdate{Name: in.Name, Disabled: in.Disabled, Targets: in.targets()})
-	if err != nil {
-		return nil, err
-	}
-	return sipRuleOutput(r), nil
-}
-
-func (s *Server) registerTags() {
-	s.handle("TagResource", s.tagResource)
-	s.handle("UntagResource", s.untagResource)
-	s.handle("ListTagsForResource", s.listTagsForResource)
+func (s *Server) updateSipRule(ctx context.Context, c chimevoice.Caller, in ruleIn) (any, error) {
+	return out(sipRuleOutput)(s.svc.SipMedia.UpdateSipRule(ctx, c, in.SipRuleId, chimevoice.SipRuleUpdate{Name: in.Name, Disabled: in.Disabled, Targets: in.targets()}))
 }
 
 type tagsIn struct {
@@ -187,30 +145,14 @@ type tagsIn struct {
 	TagKeys     []string
 }
 
-func (s *Server) tagResource(ctx context.Context, c *call) (any, error) {
-	var in tagsIn
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	return nil, s.svc.Tags.TagResource(ctx, c.caller, in.ResourceARN, tags(in.Tags))
+func (s *Server) tagResource(ctx context.Context, c chimevoice.Caller, in tagsIn) (any, error) {
+	return nil, s.svc.Tags.TagResource(ctx, c, in.ResourceARN, tags(in.Tags))
 }
 
-func (s *Server) untagResource(ctx context.Context, c *call) (any, error) {
-	var in tagsIn
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	return nil, s.svc.Tags.UntagResource(ctx, c.caller, in.ResourceARN, in.TagKeys)
+func (s *Server) untagResource(ctx context.Context, c chimevoice.Caller, in tagsIn) (any, error) {
+	return nil, s.svc.Tags.UntagResource(ctx, c, in.ResourceARN, in.TagKeys)
 }
 
-func (s *Server) listTagsForResource(ctx context.Context, c *call) (any, error) {
-	var in tagsIn
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	ts, err := s.svc.Tags.ListTagsForResource(ctx, c.caller, in.ResourceARN)
-	if err != nil {
-		return nil, err
-	}
-	return struct{ Tags []tagIn }{convert(ts, func(t chimevoice.Tag) tagIn { return tagIn(t) })}, nil
+func (s *Server) listTagsForResource(ctx context.Context, c chimevoice.Caller, in tagsIn) (any, error) {
+	return page("Tags", func(t chimevoice.Tag) tagIn { return tagIn(t) })(withoutToken(s.svc.Tags.ListTagsForResource(ctx, c, in.ResourceARN)))
 }

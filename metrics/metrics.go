@@ -23,7 +23,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/chimevoice/chimevoice"
-	"github.com/chimevoice/chimevoice/sqlstore"
 )
 
 // Namespace prefixes every chimevoice metric.
@@ -32,11 +31,6 @@ const Namespace = "chimevoice"
 // UnknownOperation labels requests that failed before an operation was
 // known (a bad signature, a path no model has).
 const UnknownOperation = "unknown"
-
-// StatsSource is the store as monitoring sees it.
-type StatsSource interface {
-	Stats(ctx context.Context) (sqlstore.Stats, error)
-}
 
 // scrapeTimeout bounds the store query of one scrape: a slow database must
 // not hold Prometheus (whose default scrape timeout is 10 s).
@@ -68,7 +62,7 @@ type child struct {
 
 // New returns the metrics of one server reading store figures from src
 // (nil: no store figures). Scrape errors are logged to log.
-func New(src StatsSource, log *slog.Logger) *Metrics {
+func New(src chimevoice.StatsService, log *slog.Logger) *Metrics {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -150,7 +144,7 @@ func (m *Metrics) FaultInjected(op string) { m.faults.WithLabelValues(op).Inc() 
 
 // storeCollector reads the store's figures at scrape time.
 type storeCollector struct {
-	src StatsSource
+	src chimevoice.StatsService
 	log *slog.Logger
 }
 

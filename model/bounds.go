@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/chimevoice/chimevoice"
 )
@@ -231,20 +230,4 @@ func (sc *boundsScan) list(s *Shape, depth int) bool {
 			return ok
 		}
 	}
-}
-
-// MaxEcho is how many bytes of a caller's value a message quotes.
-const MaxEcho = 256
-
-// Clip shortens a caller's value for a message: a 70 KB path ID is not
-// sent back whole.
-func Clip(s string) string {
-	if len(s) <= MaxEcho {
-		return s
-	}
-	cut := MaxEcho
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "..."
 }

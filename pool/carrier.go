@@ -11,6 +11,18 @@ import (
 	"github.com/chimevoice/chimevoice"
 )
 
+// FieldError is what CheckEntry refuses: the column (number, country,
+// type, city, state) and why.
+type FieldError struct {
+	Field, Reason string
+}
+
+func (e *FieldError) Error() string { return e.Field + ": " + e.Reason }
+
+func fieldError(field, format string, args ...any) error {
+	return &FieldError{Field: field, Reason: fmt.Sprintf(format, args...)}
+}
+
 // Entry is one number of a carrier's inventory: what `chimevoice pool
 // import` reads from a CSV row and the store keeps in its imported pool.
 type Entry struct {
@@ -34,49 +46,49 @@ const maxPlaceLen = 100
 func CheckEntry(e Entry) (Entry, error) {
 	raw := strings.TrimSpace(e.E164)
 	if raw == "" {
-		return e, errors.New("number: missing")
+		return e, fieldError("number", "missing")
 	}
 	e164, ok := chimevoice.ParseID(raw)
 	if !ok {
-		return e, fmt.Errorf("number: %q is not an E.164 phone number", raw)
+		return e, fieldError("number", "%q is not an E.164 phone number", raw)
 	}
 	info, ok := Classify(e164)
 	if !ok {
-		return e, fmt.Errorf("number: %s is not a valid phone number (libphonenumber)", e164)
+		return e, fieldError("number", "%s is not a valid phone number (libphonenumber)", e164)
 	}
 	e.E164 = e164
 	e.Country = strings.ToUpper(strings.TrimSpace(e.Country))
 	switch {
 	case e.Country == "":
-		return e, errors.New("country: missing")
+		return e, fieldError("country", "missing")
 	case e.Country != info.Country:
-		return e, fmt.Errorf("country: %s does not match the number %s, which is %s", e.Country, e164, info.Country)
+		return e, fieldError("country", "%s does not match the number %s, which is %s", e.Country, e164, info.Country)
 	}
 	switch t := strings.TrimSpace(e.Type); {
 	case t == "":
-		return e, errors.New("type: missing")
+		return e, fieldError("type", "missing")
 	case strings.EqualFold(t, typeLocal):
 		e.Type = typeLocal
 	case strings.EqualFold(t, typeTollFree):
 		e.Type = typeTollFree
 	default:
-		return e, fmt.Errorf("type: %q is not Local or TollFree", t)
+		return e, fieldError("type", "%q is not Local or TollFree", t)
 	}
 	if e.Type != info.Type {
-		return e, fmt.Errorf("type: %s does not match the number %s, which is %s", e.Type, e164, info.Type)
+		return e, fieldError("type", "%s does not match the number %s, which is %s", e.Type, e164, info.Type)
 	}
 	e.City, e.State = strings.TrimSpace(e.City), strings.TrimSpace(e.State)
 	for _, f := range []struct{ name, v string }{{"city", e.City}, {"state", e.State}} {
 		if len(f.v) > maxPlaceLen || !utf8.ValidString(f.v) {
-			return e, fmt.Errorf("%s: must be valid UTF-8 of at most %d bytes", f.name, maxPlaceLen)
+			return e, fieldError(f.name, "must be valid UTF-8 of at most %d bytes", maxPlaceLen)
 		}
 	}
 	if e.City != "" && e.State == "" {
-		return e, errors.New("city: a city needs a state (searches take City with State)")
+		return e, fieldError("city", "a city needs a state (searches take City with State)")
 	}
 	if e.Country == "US" && e.State != "" {
 		if !isLetters(e.State, 2) {
-			return e, fmt.Errorf("state: %q is not a 2-letter US state code", e.State)
+			return e, fieldError("state", "%q is not a 2-letter US state code", e.State)
 		}
 		e.State = strings.ToUpper(e.State)
 		if e.Type == typeLocal {
@@ -96,7 +108,7 @@ func checkUSState(e164, state string) error {
 	}
 	npa := e164[2:5]
 	if a := cat.areaCode(npa); a != nil && a.state != "" && a.state != state {
-		return fmt.Errorf("state: %s does not match the number %s, whose area code %s is in %s", state, e164, npa, a.state)
+		return fieldError("state", "%s does not match the number %s, whose area code %s is in %s", state, e164, npa, a.state)
 	}
 	return nil
 }

@@ -23,7 +23,7 @@ func (s *Store) Ping(ctx context.Context) error {
 // AdvanceClock implements chimevoice.AdminService.
 func (s *Store) AdvanceClock(ctx context.Context, d time.Duration) (time.Time, error) {
 	if d < 0 {
-		return time.Time{}, chimevoice.Errorf(chimevoice.CodeBadRequest, "Advance: the service clock never moves backwards (got %s).", d)
+		return time.Time{}, chimevoice.FieldErrorf("Advance", "the service clock never moves backwards (got %s).", d)
 	}
 	return s.moveClock(ctx, func(now time.Time) (time.Time, error) { return now.Add(d), nil })
 }
@@ -32,7 +32,7 @@ func (s *Store) AdvanceClock(ctx context.Context, d time.Duration) (time.Time, e
 func (s *Store) SetClock(ctx context.Context, t time.Time) (time.Time, error) {
 	return s.moveClock(ctx, func(now time.Time) (time.Time, error) {
 		if t.Before(now) {
-			return time.Time{}, chimevoice.Errorf(chimevoice.CodeBadRequest, "Set: %s is before the service clock (%s); the clock never moves backwards.", t.UTC().Format(time.RFC3339Nano), now.Format(time.RFC3339Nano))
+			return time.Time{}, chimevoice.FieldErrorf("Set", "%s is before the service clock (%s); the clock never moves backwards.", t.UTC().Format(time.RFC3339Nano), now.Format(time.RFC3339Nano))
 		}
 		return t, nil
 	})
@@ -165,7 +165,7 @@ func (s *Store) Purge(ctx context.Context) (int, error) {
 
 func (s *Store) purgeBatch(ctx context.Context, tx *Tx) (int, error) {
 	cutoff := ms(tx.now.Add(-s.cfg.Retention))
-	rows, err := tx.query(ctx, `SELECT e164 FROM phone_numbers WHERE deleted_at IS NOT NULL AND deleted_at <= ? ORDER BY deleted_at, e164 LIMIT ?`+s.d.ForUpdate, cutoff, purgeBatch)
+	rows, err := tx.query(ctx, `SELECT e164 FROM phone_numbers WHERE deleted_at IS NOT NULL AND deleted_at <= ? ORDER BY deleted_at, e164 LIMIT ?`+s.lockClause(tx), cutoff, purgeBatch)
 	if err != nil {
 		return 0, err
 	}

@@ -53,7 +53,7 @@ func decodePage(kind string, p chimevoice.Page) (page, error) {
 	if p.NextToken == "" {
 		return pg, nil
 	}
-	bad := chimevoice.Errorf(chimevoice.CodeBadRequest, "NextToken: the token is not valid.")
+	bad := chimevoice.FieldErrorf("NextToken", "the token is not valid.")
 	b, err := base64.RawURLEncoding.DecodeString(p.NextToken)
 	if err != nil {
 		return pg, bad
@@ -152,7 +152,7 @@ func (s *Store) lockNumbers(ctx context.Context, tx *Tx, account string, e164s [
 		err := sc.Scan(&r.e164, &status, &product)
 		r.n.status, r.n.product = chimevoice.Status(status), chimevoice.ProductType(product)
 		return r, err
-	}, `SELECT e164, status, product_type FROM phone_numbers WHERE account_id = ? AND `+s.d.InList("e164")+` ORDER BY e164`+s.d.ForUpdate, account, s.d.ListArg(e164s))
+	}, `SELECT e164, status, product_type FROM phone_numbers WHERE account_id = ? AND `+s.d.InList("e164")+` ORDER BY e164`+s.lockClause(tx), account, s.d.ListArg(e164s))
 	if err != nil {
 		return nil, err
 	}
@@ -241,12 +241,13 @@ func (s *Store) countAssociated(ctx context.Context, q querier, account string, 
 	return n, s.wrap(err, "count associations")
 }
 
-// lockRow locks one row of table by id and account, or reports NotFound
-// with msg. It is how a change that depends on a resource existing keeps
-// a concurrent delete of it waiting until the change commits.
-func (s *Store) lockRow(ctx context.Context, tx *Tx, table, account, id string, notFound error) error {
+// lockRow checks that table has the row id of the account, or reports
+// notFound; inside a write transaction it locks the row. It is how a
+// change that depends on a resource existing keeps a concurrent delete of
+// it waiting until the change commits.
+func (s *Store) lockRow(ctx context.Context, q querier, table, account, id string, notFound error) error {
 	var got string
-	err := tx.queryRow(ctx, `SELECT id FROM `+table+` WHERE id = ? AND account_id = ?`+s.d.ForUpdate, id, account).Scan(&got)
+	err := q.queryRow(ctx, `SELECT id FROM `+table+` WHERE id = ? AND account_id = ?`+s.lockClause(q), id, account).Scan(&got)
 	if err != nil {
 		if isNoRows(err) {
 			return notFound

@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"time"
 
 	"github.com/google/uuid"
@@ -20,79 +19,45 @@ const (
 	accountTypeTeam = "Team"
 	userTypePrivate = "PrivateUser"
 	invitePending   = "Pending"
+	accountActive   = "Active"
+	// userUnregistered is every user's registration status: nobody signs in.
+	userUnregistered = "Unregistered"
 )
-
-const accountCols = `id, account_id, name, default_license, created_at`
-
-func scanAccount(sc scanner) (*chimevoice.Account, error) {
-	var a chimevoice.Account
-	var created int64
-	if err := sc.Scan(&a.ID, &a.AWSAccountID, &a.Name, &a.DefaultLicense, &created); err != nil {
-		return nil, err
-	}
-	a.AccountType, a.Status, a.CreatedAt = accountTypeTeam, "Active", fromMS(created)
-	return &a, nil
-}
-
-func accountNotFound(id string) error {
-	return chimevoice.Errorf(chimevoice.CodeNotFound, "The account %s was not found.", id)
-}
-
-func userNotFound(id string) error {
-	return chimevoice.Errorf(chimevoice.CodeNotFound, "The user %s was not found.", id)
-}
 
 // CreateAccount implements chimevoice.AccountService.
 func (s *Store) CreateAccount(ctx context.Context, c chimevoice.Caller, name string) (*chimevoice.Account, error) {
-	a := &chimevoice.Account{ID: uuid.NewString(), AWSAccountID: c.AccountID, Name: name, AccountType: accountTypeTeam, DefaultLicense: defaultLicense, Status: "Active"}
-	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
+	a := &chimevoice.Account{ID: uuid.NewString(), AWSAccountID: c.AccountID, Name: name, AccountType: accountTypeTeam, DefaultLicense: defaultLicense, Status: accountActive}
+	return writeValue(ctx, s, func(ctx context.Context, tx *Tx) (*chimevoice.Account, error) {
 		a.CreatedAt = tx.now
-		_, err := tx.exec(ctx, `INSERT INTO chime_accounts (`+accountCols+`) VALUES (?, ?, ?, ?, ?)`, a.ID, a.AWSAccountID, a.Name, a.DefaultLicense, ms(tx.now))
-		return err
+		return a, accountsTable.insert(ctx, tx, a)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return a, nil
-}
-
-func (s *Store) getAccount(ctx context.Context, q querier, owner, id string, lock bool) (*chimevoice.Account, error) {
-	query := `SELECT ` + accountCols + ` FROM chime_accounts WHERE id = ? AND account_id = ?`
-	if lock {
-		query += s.d.ForUpdate
-	}
-	a, err := scanAccount(q.queryRow(ctx, query, id, owner))
-	if isNoRows(err) {
-		return nil, accountNotFound(id)
-	}
-	return a, s.wrap(err, "get account")
 }
 
 // GetAccount implements chimevoice.AccountService.
 func (s *Store) GetAccount(ctx context.Context, c chimevoice.Caller, id string) (*chimevoice.Account, error) {
-	return s.getAccount(ctx, reader{s}, c.AccountID, id, false)
+	return get(ctx, s, reader{s}, accountsTable, c.AccountID, id)
 }
 
 // ListAccounts implements chimevoice.AccountService.
 func (s *Store) ListAccounts(ctx context.Context, c chimevoice.Caller, f chimevoice.AccountFilter) ([]*chimevoice.Account, string, error) {
-	q := `SELECT ` + accountCols + ` FROM chime_accounts WHERE account_id = ?`
-	args := []any{c.AccountID}
+	var where string
+	var args []any
 	if f.Name != "" {
-		q += ` AND name = ?`
+		where += ` AND name = ?`
 		args = append(args, f.Name)
 	}
 	if f.UserEmail != "" {
-		q += ` AND id IN (SELECT chime_account_id FROM chime_users WHERE email = ?)`
+		where += ` AND id IN (SELECT chime_account_id FROM chime_users WHERE email = ?)`
 		args = append(args, f.UserEmail)
 	}
-	return listPage(ctx, s, "acct1", f.Page, q, args, scanAccount, func(a *chimevoice.Account) (time.Time, string) { return a.CreatedAt, a.ID })
+	return list(ctx, s, accountsTable, "acct1", f.Page, c.AccountID, where, args, func(a *chimevoice.Account) (time.Time, string) { return a.CreatedAt, a.ID })
 }
 
 // UpdateAccount implements chimevoice.AccountService.
 func (s *Store) UpdateAccount(ctx context.Context, c chimevoice.Caller, id string, u chimevoice.AccountUpdate) (*chimevoice.Account, error) {
 	var out *chimevoice.Account
 	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
-		a, err := s.getAccount(ctx, tx, c.AccountID, id, true)
+		a, err := get(ctx, s, tx, accountsTable, c.AccountID, id)
 		if err != nil {
 			return err
 		}
@@ -116,7 +81,7 @@ func (s *Store) UpdateAccount(ctx context.Context, c chimevoice.Caller, id strin
 // either associated before (and refuses the delete) or finds the account gone.
 func (s *Store) DeleteAccount(ctx context.Context, c chimevoice.Caller, id string) error {
 	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
-		if _, err := s.getAccount(ctx, tx, c.AccountID, id, true); err != nil {
+		if _, err := get(ctx, s, tx, accountsTable, c.AccountID, id); err != nil {
 			return err
 		}
 		n, err := s.countAssociated(ctx, tx, c.AccountID, chimevoice.AssocAccount, id)
@@ -131,50 +96,20 @@ func (s *Store) DeleteAccount(ctx context.Context, c chimevoice.Caller, id strin
 	})
 }
 
-const userCols = `id, chime_account_id, email, display_name, license_type, user_type, invitation_status, invited_at, alexa_enabled, alexa_room_arn, created_at`
-
-func scanUser(sc scanner) (*chimevoice.User, error) {
-	var u chimevoice.User
-	var invited sql.NullInt64
-	var created int64
-	if err := sc.Scan(&u.ID, &u.AccountID, &u.Email, &u.DisplayName, &u.LicenseType, &u.UserType, &u.InvitationStatus, &invited, &u.AlexaEnabled, &u.AlexaRoomARN, &created); err != nil {
-		return nil, err
-	}
-	u.RegistrationStatus, u.InvitedAt, u.CreatedAt = "Unregistered", nullMS(invited), fromMS(created)
-	return &u, nil
-}
-
 // userNumbers fills PrimaryProvisionedNumber of the users.
 func (s *Store) userNumbers(ctx context.Context, q querier, owner string, users []*chimevoice.User) error {
-	if len(users) == 0 {
-		return nil
-	}
-	ids := make([]string, len(users))
-	byID := make(map[string]*chimevoice.User, len(users))
-	for i, u := range users {
-		ids[i], byID[u.ID] = u.ID, u
-	}
-	type pair struct{ user, e164 string }
-	pairs, err := collect(ctx, s, q, "user numbers", func(sc scanner) (pair, error) {
-		var p pair
-		return p, sc.Scan(&p.user, &p.e164)
-	}, `SELECT value, e164 FROM phone_number_associations WHERE account_id = ? AND name = ? AND `+s.d.InList("value"), owner, string(chimevoice.AssocUser), s.d.ListArg(ids))
-	for _, p := range pairs {
-		byID[p.user].PrimaryProvisionedNumber = p.e164
-	}
-	return err
+	return fill(ctx, s, q, "user numbers", users, func(u *chimevoice.User) string { return u.ID },
+		`SELECT value, e164 FROM phone_number_associations WHERE account_id = ? AND name = ? AND %s`, "value", []any{owner, string(chimevoice.AssocUser)},
+		func(e164 *string) []any { return []any{e164} },
+		func(u *chimevoice.User, e164 string) { u.PrimaryProvisionedNumber = e164 })
 }
 
 // getUser reads a user of an account the caller owns (the account must
-// have been checked), locking it when lock is set.
-func (s *Store) getUser(ctx context.Context, q querier, owner, accountID, userID string, lock bool) (*chimevoice.User, error) {
-	query := `SELECT ` + userCols + ` FROM chime_users WHERE id = ? AND chime_account_id = ?`
-	if lock {
-		query += s.d.ForUpdate
-	}
-	u, err := scanUser(q.queryRow(ctx, query, userID, accountID))
+// have been checked); inside a write transaction the user is locked.
+func (s *Store) getUser(ctx context.Context, q querier, owner, accountID, userID string) (*chimevoice.User, error) {
+	u, err := usersTable.scan(q.queryRow(ctx, usersTable.selectFrom()+` WHERE id = ? AND chime_account_id = ?`+s.lockClause(q), userID, accountID))
 	if isNoRows(err) {
-		return nil, userNotFound(userID)
+		return nil, usersTable.notFound(userID)
 	}
 	if err != nil {
 		return nil, s.wrap(err, "get user")
@@ -195,24 +130,21 @@ func (s *Store) insertUser(ctx context.Context, tx *Tx, a *chimevoice.Account, i
 		}
 	}
 	u := &chimevoice.User{ID: uuid.NewString(), AccountID: a.ID, Email: in.Email, DisplayName: in.Username, LicenseType: a.DefaultLicense,
-		UserType: in.UserType, RegistrationStatus: "Unregistered", InvitationStatus: invitation, CreatedAt: tx.now}
+		UserType: in.UserType, RegistrationStatus: userUnregistered, InvitationStatus: invitation, CreatedAt: tx.now}
 	if u.UserType == "" {
 		u.UserType = userTypePrivate
 	}
-	var invited any
 	if invitation != "" {
-		u.InvitedAt, invited = tx.now, ms(tx.now)
+		u.InvitedAt = tx.now
 	}
-	_, err := tx.exec(ctx, `INSERT INTO chime_users (`+userCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		u.ID, u.AccountID, u.Email, u.DisplayName, u.LicenseType, u.UserType, u.InvitationStatus, invited, false, "", ms(tx.now))
-	return u, err
+	return u, usersTable.insert(ctx, tx, u)
 }
 
 // CreateUser implements chimevoice.AccountService.
 func (s *Store) CreateUser(ctx context.Context, c chimevoice.Caller, accountID string, in chimevoice.UserInput) (*chimevoice.User, error) {
 	var out *chimevoice.User
 	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
-		a, err := s.getAccount(ctx, tx, c.AccountID, accountID, true)
+		a, err := get(ctx, s, tx, accountsTable, c.AccountID, accountID)
 		if err != nil {
 			return err
 		}
@@ -224,17 +156,13 @@ func (s *Store) CreateUser(ctx context.Context, c chimevoice.Caller, accountID s
 
 // InviteUsers implements chimevoice.AccountService.
 func (s *Store) InviteUsers(ctx context.Context, c chimevoice.Caller, accountID string, emails []string, userType string) ([]chimevoice.Invite, error) {
-	seen := map[string]int{}
-	for i, e := range emails {
-		if j, dup := seen[e]; dup {
-			return nil, chimevoice.Errorf(chimevoice.CodeBadRequest, "UserEmailList: items %d and %d are the same address %s.", j, i, e)
-		}
-		seen[e] = i
+	if err := chimevoice.CheckEmails(emails); err != nil {
+		return nil, err
 	}
 	var out []chimevoice.Invite
 	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
 		out = make([]chimevoice.Invite, 0, len(emails))
-		a, err := s.getAccount(ctx, tx, c.AccountID, accountID, true)
+		a, err := get(ctx, s, tx, accountsTable, c.AccountID, accountID)
 		if err != nil {
 			return err
 		}
@@ -260,19 +188,19 @@ func (s *Store) InviteUsers(ctx context.Context, c chimevoice.Caller, accountID 
 // GetUser implements chimevoice.AccountService.
 func (s *Store) GetUser(ctx context.Context, c chimevoice.Caller, accountID, userID string) (*chimevoice.User, error) {
 	r := reader{s}
-	if _, err := s.getAccount(ctx, r, c.AccountID, accountID, false); err != nil {
+	if _, err := get(ctx, s, r, accountsTable, c.AccountID, accountID); err != nil {
 		return nil, err
 	}
-	return s.getUser(ctx, r, c.AccountID, accountID, userID, false)
+	return s.getUser(ctx, r, c.AccountID, accountID, userID)
 }
 
 // ListUsers implements chimevoice.AccountService.
 func (s *Store) ListUsers(ctx context.Context, c chimevoice.Caller, accountID string, f chimevoice.UserFilter) ([]*chimevoice.User, string, error) {
 	r := reader{s}
-	if _, err := s.getAccount(ctx, r, c.AccountID, accountID, false); err != nil {
+	if _, err := get(ctx, s, r, accountsTable, c.AccountID, accountID); err != nil {
 		return nil, "", err
 	}
-	q := `SELECT ` + userCols + ` FROM chime_users WHERE chime_account_id = ?`
+	q := usersTable.selectFrom() + ` WHERE chime_account_id = ?`
 	args := []any{accountID}
 	if f.Email != "" {
 		q += ` AND email = ?`
@@ -282,7 +210,7 @@ func (s *Store) ListUsers(ctx context.Context, c chimevoice.Caller, accountID st
 		q += ` AND user_type = ?`
 		args = append(args, f.UserType)
 	}
-	users, next, err := listPage(ctx, s, "user1", f.Page, q, args, scanUser, func(u *chimevoice.User) (time.Time, string) { return u.CreatedAt, u.ID })
+	users, next, err := listPage(ctx, s, "user1", f.Page, q, args, usersTable.scan, func(u *chimevoice.User) (time.Time, string) { return u.CreatedAt, u.ID })
 	if err != nil {
 		return nil, "", err
 	}
@@ -293,10 +221,10 @@ func (s *Store) ListUsers(ctx context.Context, c chimevoice.Caller, accountID st
 func (s *Store) UpdateUser(ctx context.Context, c chimevoice.Caller, accountID, userID string, up chimevoice.UserUpdate) (*chimevoice.User, error) {
 	var out *chimevoice.User
 	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
-		if _, err := s.getAccount(ctx, tx, c.AccountID, accountID, true); err != nil {
+		if _, err := get(ctx, s, tx, accountsTable, c.AccountID, accountID); err != nil {
 			return err
 		}
-		u, err := s.getUser(ctx, tx, c.AccountID, accountID, userID, true)
+		u, err := s.getUser(ctx, tx, c.AccountID, accountID, userID)
 		if err != nil {
 			return err
 		}
@@ -323,14 +251,18 @@ func (s *Store) UpdateUser(ctx context.Context, c chimevoice.Caller, accountID, 
 
 // lockUser locks the account and then the user, in that order everywhere.
 func (s *Store) lockUser(ctx context.Context, tx *Tx, owner, accountID, userID string) (*chimevoice.User, error) {
-	if _, err := s.getAccount(ctx, tx, owner, accountID, true); err != nil {
+	if _, err := get(ctx, s, tx, accountsTable, owner, accountID); err != nil {
 		return nil, err
 	}
-	return s.getUser(ctx, tx, owner, accountID, userID, true)
+	return s.getUser(ctx, tx, owner, accountID, userID)
 }
 
 // AssociatePhoneNumberWithUser implements chimevoice.AccountService.
-func (s *Store) AssociatePhoneNumberWithUser(ctx context.Context, c chimevoice.Caller, accountID, userID, e164 string) error {
+func (s *Store) AssociatePhoneNumberWithUser(ctx context.Context, c chimevoice.Caller, accountID, userID, id string) error {
+	e164, err := chimevoice.ParsePhoneNumberID("E164PhoneNumber", id)
+	if err != nil {
+		return err
+	}
 	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
 		u, err := s.lockUser(ctx, tx, c.AccountID, accountID, userID)
 		if err != nil {
@@ -352,7 +284,7 @@ func (s *Store) AssociatePhoneNumberWithUser(ctx context.Context, c chimevoice.C
 		}
 		d := chimevoice.AssociateRefusal(n.status, n.product, n.assocs, chimevoice.Association{Name: chimevoice.AssocUser, Value: userID}, false)
 		if d.Code != "" {
-			return chimevoice.Errorf(chimevoice.CodeBadRequest, "E164PhoneNumber: %s", d.Message)
+			return chimevoice.FieldErrorf("E164PhoneNumber", "%s", d.Message)
 		}
 		for _, a := range []chimevoice.Association{{Name: chimevoice.AssocUser, Value: userID}, {Name: chimevoice.AssocAccount, Value: accountID}} {
 			if err := s.addAssociation(ctx, tx, c.AccountID, []string{e164}, a); err != nil {

@@ -10,36 +10,14 @@ import (
 	"github.com/chimevoice/chimevoice"
 )
 
-const numberCols = `e164, account_id, country, number_type, product_type, status, calling_name, calling_name_status, name, order_id, created_at, updated_at, deleted_at`
-
-func scanNumber(sc interface{ Scan(...any) error }) (*chimevoice.PhoneNumber, error) {
-	var n chimevoice.PhoneNumber
-	var typ, product, status, cnStatus string
-	var created, updated int64
-	var deleted sql.NullInt64
-	if err := sc.Scan(&n.E164, &n.AccountID, &n.Country, &typ, &product, &status, &n.CallingName, &cnStatus, &n.Name, &n.OrderID, &created, &updated, &deleted); err != nil {
-		return nil, err
-	}
-	n.Type = chimevoice.NumberType(typ)
-	n.ProductType = chimevoice.ProductType(product)
-	n.Status = chimevoice.Status(status)
-	n.CallingNameStatus = chimevoice.CallingNameStatus(cnStatus)
-	n.CreatedAt, n.UpdatedAt, n.DeletedAt = fromMS(created), fromMS(updated), nullMS(deleted)
-	return &n, nil
-}
-
 func notFound(e164 string) error {
 	return chimevoice.Errorf(chimevoice.CodeNotFound, "The phone number %s was not found.", e164)
 }
 
-// getNumber reads one number of the account with its associations; lock
-// takes a row lock where the dialect has them.
-func (s *Store) getNumber(ctx context.Context, q querier, account, e164 string, lock bool) (*chimevoice.PhoneNumber, error) {
-	query := `SELECT ` + numberCols + ` FROM phone_numbers WHERE e164 = ? AND account_id = ?`
-	if lock {
-		query += s.d.ForUpdate
-	}
-	n, err := scanNumber(q.queryRow(ctx, query, e164, account))
+// getNumber reads one number of the account with its associations;
+// inside a write transaction the number is locked.
+func (s *Store) getNumber(ctx context.Context, q querier, account, e164 string) (*chimevoice.PhoneNumber, error) {
+	n, err := numbersTable.scan(q.queryRow(ctx, numbersTable.selectFrom()+` WHERE e164 = ? AND account_id = ?`+s.lockClause(q), e164, account))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound(e164)
 	}
@@ -85,16 +63,23 @@ func (s *Store) associations(ctx context.Context, q querier, account string, e16
 }
 
 // GetPhoneNumber implements chimevoice.PhoneNumberService.
-func (s *Store) GetPhoneNumber(ctx context.Context, c chimevoice.Caller, e164 string) (*chimevoice.PhoneNumber, error) {
-	return s.getNumber(ctx, reader{s}, c.AccountID, e164, false)
+func (s *Store) GetPhoneNumber(ctx context.Context, c chimevoice.Caller, id string) (*chimevoice.PhoneNumber, error) {
+	e164, err := chimevoice.ParsePhoneNumberID("PhoneNumberId", id)
+	if err != nil {
+		return nil, err
+	}
+	return s.getNumber(ctx, reader{s}, c.AccountID, e164)
 }
 
 // ListPhoneNumbers implements chimevoice.PhoneNumberService.
 func (s *Store) ListPhoneNumbers(ctx context.Context, c chimevoice.Caller, f chimevoice.PhoneNumberFilter) ([]*chimevoice.PhoneNumber, string, error) {
+	if err := f.Validate(); err != nil {
+		return nil, "", err
+	}
 	if f.Limit <= 0 {
 		f.Limit = 100
 	}
-	q := `SELECT ` + numberCols + ` FROM phone_numbers WHERE account_id = ? AND e164 > ?`
+	q := numbersTable.selectFrom() + ` WHERE account_id = ? AND e164 > ?`
 	args := []any{c.AccountID, f.After}
 	switch f.Status {
 	case "":
@@ -122,7 +107,7 @@ func (s *Store) ListPhoneNumbers(ctx context.Context, c chimevoice.Caller, f chi
 	}
 	var out []*chimevoice.PhoneNumber
 	for rows.Next() {
-		n, err := scanNumber(rows)
+		n, err := numbersTable.scan(rows)
 		if err != nil {
 			rows.Close()
 			return nil, "", s.wrap(err, "scan phone number")
@@ -171,7 +156,7 @@ func (s *Store) states(ctx context.Context, tx *Tx, account string, e164s []stri
 	// associations); locking in E.164 order, as every transaction that
 	// locks numbers does, keeps concurrent batches from deadlocking.
 	in, arg := s.inList("e164", e164s)
-	rows, err := tx.query(ctx, `SELECT e164, account_id, status FROM phone_numbers WHERE `+in+` ORDER BY e164`+s.d.ForUpdate, arg)
+	rows, err := tx.query(ctx, `SELECT e164, account_id, status FROM phone_numbers WHERE `+in+` ORDER BY e164`+s.lockClause(tx), arg)
 	if err != nil {
 		return nil, err
 	}
@@ -211,6 +196,9 @@ func (s *Store) states(ctx context.Context, tx *Tx, account string, e164s []stri
 
 // BatchDeletePhoneNumbers implements chimevoice.PhoneNumberService.
 func (s *Store) BatchDeletePhoneNumbers(ctx context.Context, c chimevoice.Caller, ids []chimevoice.BatchID) ([]chimevoice.PhoneNumberError, error) {
+	if err := chimevoice.CheckBatch("PhoneNumberIds", ids); err != nil {
+		return nil, err
+	}
 	var failed []chimevoice.PhoneNumberError
 	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
 		failed = failed[:0]
@@ -285,7 +273,11 @@ func (s *Store) queueForDeletion(ctx context.Context, tx *Tx, account string, e1
 }
 
 // DeletePhoneNumber implements chimevoice.PhoneNumberService.
-func (s *Store) DeletePhoneNumber(ctx context.Context, c chimevoice.Caller, e164 string) error {
+func (s *Store) DeletePhoneNumber(ctx context.Context, c chimevoice.Caller, id string) error {
+	e164, err := chimevoice.ParsePhoneNumberID("PhoneNumberId", id)
+	if err != nil {
+		return err
+	}
 	failed, err := s.BatchDeletePhoneNumbers(ctx, c, []chimevoice.BatchID{{Raw: e164, E164: e164}})
 	if err != nil || len(failed) == 0 {
 		return err
@@ -321,10 +313,14 @@ func (s *Store) checkQuota(ctx context.Context, tx *Tx, account string, n int) e
 }
 
 // RestorePhoneNumber implements chimevoice.PhoneNumberService.
-func (s *Store) RestorePhoneNumber(ctx context.Context, c chimevoice.Caller, e164 string) (*chimevoice.PhoneNumber, error) {
+func (s *Store) RestorePhoneNumber(ctx context.Context, c chimevoice.Caller, id string) (*chimevoice.PhoneNumber, error) {
+	e164, err := chimevoice.ParsePhoneNumberID("PhoneNumberId", id)
+	if err != nil {
+		return nil, err
+	}
 	var out *chimevoice.PhoneNumber
-	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
-		n, err := s.getNumber(ctx, tx, c.AccountID, e164, true)
+	err = s.write(ctx, func(ctx context.Context, tx *Tx) error {
+		n, err := s.getNumber(ctx, tx, c.AccountID, e164)
 		if err != nil {
 			return err
 		}
@@ -347,9 +343,12 @@ func (s *Store) RestorePhoneNumber(ctx context.Context, c chimevoice.Caller, e16
 
 // UpdatePhoneNumber implements chimevoice.PhoneNumberService.
 func (s *Store) UpdatePhoneNumber(ctx context.Context, c chimevoice.Caller, u chimevoice.PhoneNumberUpdate) (*chimevoice.PhoneNumber, error) {
+	if err := u.Validate(); err != nil {
+		return nil, err
+	}
 	var out *chimevoice.PhoneNumber
 	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
-		n, err := s.getNumber(ctx, tx, c.AccountID, u.E164, true)
+		n, err := s.getNumber(ctx, tx, c.AccountID, u.E164)
 		if err != nil {
 			return err
 		}
@@ -378,7 +377,7 @@ func (s *Store) applyUpdate(ctx context.Context, tx *Tx, n *chimevoice.PhoneNumb
 			return chimevoice.Errorf(chimevoice.CodeConflict, "The phone number %s is associated with %s %s; disassociate it before changing its ProductType.", n.E164, n.Associations[0].Name, n.Associations[0].Value)
 		}
 		if !supported(pt, n.Country, n.Type) {
-			return chimevoice.Errorf(chimevoice.CodeBadRequest, "ProductType: a %s %s number cannot have product type %s.", n.Country, n.Type, pt)
+			return chimevoice.FieldErrorf("ProductType", "a %s %s number cannot have product type %s.", n.Country, n.Type, pt)
 		}
 		if _, err := tx.exec(ctx, `UPDATE phone_numbers SET product_type = ?, updated_at = ? WHERE e164 = ?`, string(pt), ms(now), n.E164); err != nil {
 			return err
@@ -402,6 +401,9 @@ func (s *Store) applyUpdate(ctx context.Context, tx *Tx, n *chimevoice.PhoneNumb
 
 // BatchUpdatePhoneNumbers implements chimevoice.PhoneNumberService.
 func (s *Store) BatchUpdatePhoneNumbers(ctx context.Context, c chimevoice.Caller, us []chimevoice.PhoneNumberUpdate) ([]chimevoice.PhoneNumberError, error) {
+	if err := chimevoice.CheckUpdateBatch(us); err != nil {
+		return nil, err
+	}
 	var failed []chimevoice.PhoneNumberError
 	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
 		failed = failed[:0]
@@ -410,7 +412,11 @@ func (s *Store) BatchUpdatePhoneNumbers(ctx context.Context, c chimevoice.Caller
 				failed = append(failed, chimevoice.PhoneNumberError{PhoneNumberID: u.Raw, Code: chimevoice.CodeBadRequest, Message: "The phone number ID is not a valid E.164 number."})
 				continue
 			}
-			n, err := s.getNumber(ctx, tx, c.AccountID, u.E164, true)
+			if err := u.Validate(); err != nil {
+				failed = append(failed, chimevoice.PhoneNumberError{PhoneNumberID: u.Raw, Code: chimevoice.CodeBadRequest, Message: chimevoice.ErrorMessage(err)})
+				continue
+			}
+			n, err := s.getNumber(ctx, tx, c.AccountID, u.E164)
 			if err == nil {
 				err = s.applyUpdate(ctx, tx, n, u)
 			}

@@ -26,10 +26,14 @@ func supported(pt chimevoice.ProductType, country string, typ chimevoice.NumberT
 // once (inserted as AcquireInProgress, owned by the account), so no other
 // order or account can take it; the others fail when the order completes.
 func (s *Store) CreatePhoneNumberOrder(ctx context.Context, c chimevoice.Caller, r chimevoice.OrderRequest) (*chimevoice.Order, error) {
+	if err := r.Validate(); err != nil {
+		return nil, err
+	}
+	nums := r.Numbers()
 	var out *chimevoice.Order
 	id := uuid.NewString()
 	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
-		if err := s.checkQuota(ctx, tx, c.AccountID, len(r.E164s)); err != nil {
+		if err := s.checkQuota(ctx, tx, c.AccountID, len(nums)); err != nil {
 			return err
 		}
 		imported, err := s.poolImported(ctx, tx)
@@ -42,16 +46,16 @@ func (s *Store) CreatePhoneNumberOrder(ctx context.Context, c chimevoice.Caller,
 			return err
 		}
 		o := &chimevoice.Order{ID: id, AccountID: c.AccountID, ProductType: r.ProductType, Status: chimevoice.OrderProcessing, OrderType: "New", Name: r.Name, CreatedAt: tx.now, UpdatedAt: tx.now}
-		items := make([][]any, 0, len(r.E164s))
-		reserve := make([][]any, 0, len(r.E164s))
-		for i, e164 := range r.E164s {
+		items := make([][]any, 0, len(nums))
+		reserve := make([][]any, 0, len(nums))
+		for i, e164 := range nums {
 			items = append(items, []any{id, i, e164})
 			o.Numbers = append(o.Numbers, chimevoice.OrderedNumber{E164: e164, Status: chimevoice.OrderedProcessing})
 		}
 		// Reserve in key order: two orders of overlapping numbers then wait
 		// for each other instead of deadlocking (which PostgreSQL detects
 		// only after deadlock_timeout, a second).
-		for _, e164 := range slices.Sorted(slices.Values(r.E164s)) {
+		for _, e164 := range slices.Sorted(slices.Values(nums)) {
 			info, ok, err := s.classify(ctx, tx, e164, imported)
 			if err != nil {
 				return err
@@ -108,57 +112,20 @@ func (s *Store) poolImported(ctx context.Context, q querier) (bool, error) {
 	return true, nil
 }
 
-const orderCols = `id, account_id, product_type, status, order_type, name, created_at, updated_at`
-
-func scanOrder(sc interface{ Scan(...any) error }) (*chimevoice.Order, error) {
-	var o chimevoice.Order
-	var pt, status string
-	var created, updated int64
-	if err := sc.Scan(&o.ID, &o.AccountID, &pt, &status, &o.OrderType, &o.Name, &created, &updated); err != nil {
-		return nil, err
-	}
-	o.ProductType, o.Status = chimevoice.ProductType(pt), chimevoice.OrderStatus(status)
-	o.CreatedAt, o.UpdatedAt = fromMS(created), fromMS(updated)
-	return &o, nil
-}
-
 // orderItems fills the numbers of the given orders.
 func (s *Store) orderItems(ctx context.Context, q querier, orders []*chimevoice.Order) error {
-	if len(orders) == 0 {
-		return nil
-	}
-	ids := make([]string, len(orders))
-	byID := make(map[string]*chimevoice.Order, len(orders))
-	for i, o := range orders {
-		ids[i] = o.ID
-		byID[o.ID] = o
-	}
-	in, arg := s.inList("order_id", ids)
-	rows, err := q.query(ctx, `SELECT order_id, e164, status FROM phone_number_order_items WHERE `+in+` ORDER BY order_id, position`, arg)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id, e164, status string
-		if err := rows.Scan(&id, &e164, &status); err != nil {
-			return s.wrap(err, "scan order items")
-		}
-		o := byID[id]
-		o.Numbers = append(o.Numbers, chimevoice.OrderedNumber{E164: e164, Status: chimevoice.OrderedNumberStatus(status)})
-	}
-	return s.wrap(rows.Err(), "read order items")
+	return fill(ctx, s, q, "order items", orders, func(o *chimevoice.Order) string { return o.ID },
+		`SELECT order_id, e164, status FROM phone_number_order_items WHERE %s ORDER BY order_id, position`, "order_id", nil,
+		func(n *chimevoice.OrderedNumber) []any { return []any{&n.E164, &n.Status} },
+		func(o *chimevoice.Order, n chimevoice.OrderedNumber) { o.Numbers = append(o.Numbers, n) })
 }
 
 // GetPhoneNumberOrder implements chimevoice.OrderService.
 func (s *Store) GetPhoneNumberOrder(ctx context.Context, c chimevoice.Caller, id string) (*chimevoice.Order, error) {
 	r := reader{s}
-	o, err := scanOrder(r.queryRow(ctx, `SELECT `+orderCols+` FROM phone_number_orders WHERE id = ? AND account_id = ?`, strings.ToLower(id), c.AccountID))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, chimevoice.Errorf(chimevoice.CodeNotFound, "The phone number order %s was not found.", id)
-	}
+	o, err := get(ctx, s, r, ordersTable, c.AccountID, strings.ToLower(id))
 	if err != nil {
-		return nil, s.wrap(err, "get order")
+		return nil, err
 	}
 	if err := s.orderItems(ctx, r, []*chimevoice.Order{o}); err != nil {
 		return nil, err
@@ -177,19 +144,19 @@ func (s *Store) ListPhoneNumberOrders(ctx context.Context, c chimevoice.Caller, 
 	if next != "" {
 		at, id, ok := decodeOrderToken(next)
 		if !ok {
-			return nil, "", chimevoice.Errorf(chimevoice.CodeBadRequest, "NextToken: the token is not valid.")
+			return nil, "", chimevoice.FieldErrorf("NextToken", "the token is not valid.")
 		}
 		afterAt, afterID = at, id
 	}
 	r := reader{s}
-	rows, err := r.query(ctx, `SELECT `+orderCols+` FROM phone_number_orders WHERE account_id = ? AND (created_at > ? OR (created_at = ? AND id > ?)) ORDER BY created_at, id LIMIT ?`,
+	rows, err := r.query(ctx, ordersTable.selectFrom()+` WHERE account_id = ? AND (created_at > ? OR (created_at = ? AND id > ?)) ORDER BY created_at, id LIMIT ?`,
 		c.AccountID, afterAt, afterAt, afterID, limit+1)
 	if err != nil {
 		return nil, "", err
 	}
 	var out []*chimevoice.Order
 	for rows.Next() {
-		o, err := scanOrder(rows)
+		o, err := ordersTable.scan(rows)
 		if err != nil {
 			rows.Close()
 			return nil, "", s.wrap(err, "scan order")

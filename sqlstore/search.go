@@ -46,7 +46,7 @@ func (s *Store) SearchAvailablePhoneNumbers(ctx context.Context, c chimevoice.Ca
 	if r.NextToken != "" {
 		v, ok := decodeSearchToken(r.NextToken)
 		if !ok {
-			return nil, "", chimevoice.Errorf(chimevoice.CodeBadRequest, "NextToken: the token is not valid.")
+			return nil, "", chimevoice.FieldErrorf("NextToken", "the token is not valid.")
 		}
 		cursor = v
 	}
@@ -120,7 +120,7 @@ func (s *Store) searchImported(ctx context.Context, q pool.Query, r chimevoice.S
 		b, err := base64.RawURLEncoding.DecodeString(r.NextToken)
 		v, ok := strings.CutPrefix(string(b), "p1:")
 		if err != nil || !ok {
-			return nil, "", chimevoice.Errorf(chimevoice.CodeBadRequest, "NextToken: the token is not valid.")
+			return nil, "", chimevoice.FieldErrorf("NextToken", "the token is not valid.")
 		}
 		after = v
 	}

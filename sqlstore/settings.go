@@ -9,9 +9,9 @@ import (
 // resourceNotFound is the error for a missing Voice Connector or SIP media application.
 func resourceNotFound(kind chimevoice.ResourceKind, id string) error {
 	if kind == chimevoice.KindSipMediaApplication {
-		return smaNotFound(id)
+		return smaTable.notFound(id)
 	}
-	return vcNotFound(id)
+	return vcTable.notFound(id)
 }
 
 // UpdateSettings implements chimevoice.SettingsService. The resource's row
@@ -45,12 +45,8 @@ func (s *Store) UpdateSettings(ctx context.Context, c chimevoice.Caller, kind ch
 // GetSettings implements chimevoice.SettingsService.
 func (s *Store) GetSettings(ctx context.Context, c chimevoice.Caller, kind chimevoice.ResourceKind, id, name string) ([]byte, error) {
 	r := reader{s}
-	found, err := s.exists(ctx, r, "resources", `SELECT 1 FROM `+taggable[kind]+` WHERE id = ? AND account_id = ?`, id, c.AccountID)
-	if err != nil {
+	if err := s.lockRow(ctx, r, taggable[kind], c.AccountID, id, resourceNotFound(kind, id)); err != nil {
 		return nil, err
-	}
-	if !found {
-		return nil, resourceNotFound(kind, id)
 	}
 	return s.settings(ctx, r, id, name)
 }

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/google/uuid"
@@ -9,98 +10,44 @@ import (
 	"github.com/chimevoice/chimevoice"
 )
 
-const smaCols = `id, account_id, aws_region, name, lambda_arn, arn, created_at, updated_at`
-
-func scanSMA(sc scanner) (*chimevoice.SipMediaApplication, error) {
-	var a chimevoice.SipMediaApplication
-	var lambda string
-	var created, updated int64
-	if err := sc.Scan(&a.ID, &a.AccountID, &a.AwsRegion, &a.Name, &lambda, &a.ARN, &created, &updated); err != nil {
-		return nil, err
-	}
-	a.Endpoints = []string{lambda}
-	a.CreatedAt, a.UpdatedAt = fromMS(created), fromMS(updated)
-	return &a, nil
-}
-
-func smaNotFound(id string) error {
-	return chimevoice.Errorf(chimevoice.CodeNotFound, "The SIP media application %s was not found.", id)
-}
-
-func ruleNotFound(id string) error {
-	return chimevoice.Errorf(chimevoice.CodeNotFound, "The SIP rule %s was not found.", id)
-}
-
-// checkEndpoints requires exactly one endpoint with a Lambda ARN (the
-// model bounds the list but leaves LambdaArn optional).
-func checkEndpoints(endpoints []string) error {
-	if len(endpoints) != 1 {
-		return chimevoice.Errorf(chimevoice.CodeBadRequest, "Endpoints: exactly one endpoint is required, got %d.", len(endpoints))
-	}
-	if endpoints[0] == "" {
-		return chimevoice.Errorf(chimevoice.CodeBadRequest, "Endpoints[0].LambdaArn: the Lambda function ARN is required.")
-	}
-	return nil
-}
-
 // CreateSipMediaApplication implements chimevoice.SipMediaService.
 func (s *Store) CreateSipMediaApplication(ctx context.Context, c chimevoice.Caller, in chimevoice.SipMediaApplicationInput) (*chimevoice.SipMediaApplication, error) {
-	if err := checkEndpoints(in.Endpoints); err != nil {
-		return nil, err
+	if in.Endpoints == nil {
+		in.Endpoints = []string{} // required on create
 	}
-	if err := chimevoice.CheckTags("Tags", in.Tags); err != nil {
+	if err := in.Validate(); err != nil {
 		return nil, err
 	}
 	id := uuid.NewString()
 	a := &chimevoice.SipMediaApplication{ID: id, AccountID: c.AccountID, AwsRegion: in.AwsRegion, Name: *in.Name, Endpoints: in.Endpoints,
 		ARN: chimevoice.ARN(region(c), c.AccountID, chimevoice.KindSipMediaApplication, id)}
-	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
+	return writeValue(ctx, s, func(ctx context.Context, tx *Tx) (*chimevoice.SipMediaApplication, error) {
 		a.CreatedAt, a.UpdatedAt = tx.now, tx.now
-		if _, err := tx.exec(ctx, `INSERT INTO sip_media_applications (`+smaCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			a.ID, a.AccountID, a.AwsRegion, a.Name, a.Endpoints[0], a.ARN, ms(tx.now), ms(tx.now)); err != nil {
-			return err
+		if err := smaTable.insert(ctx, tx, a); err != nil {
+			return nil, err
 		}
-		return s.putTags(ctx, tx, c.AccountID, a.ARN, in.Tags)
+		return a, s.putTags(ctx, tx, c.AccountID, a.ARN, in.Tags)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return a, nil
-}
-
-func (s *Store) getSMA(ctx context.Context, q querier, account, id string, lock bool) (*chimevoice.SipMediaApplication, error) {
-	query := `SELECT ` + smaCols + ` FROM sip_media_applications WHERE id = ? AND account_id = ?`
-	if lock {
-		query += s.d.ForUpdate
-	}
-	a, err := scanSMA(q.queryRow(ctx, query, id, account))
-	if isNoRows(err) {
-		return nil, smaNotFound(id)
-	}
-	return a, s.wrap(err, "get sip media application")
 }
 
 // GetSipMediaApplication implements chimevoice.SipMediaService.
 func (s *Store) GetSipMediaApplication(ctx context.Context, c chimevoice.Caller, id string) (*chimevoice.SipMediaApplication, error) {
-	return s.getSMA(ctx, reader{s}, c.AccountID, id, false)
+	return get(ctx, s, reader{s}, smaTable, c.AccountID, id)
 }
 
 // ListSipMediaApplications implements chimevoice.SipMediaService.
 func (s *Store) ListSipMediaApplications(ctx context.Context, c chimevoice.Caller, p chimevoice.Page) ([]*chimevoice.SipMediaApplication, string, error) {
-	return listPage(ctx, s, "sma1", p, `SELECT `+smaCols+` FROM sip_media_applications WHERE account_id = ?`, []any{c.AccountID}, scanSMA,
-		func(a *chimevoice.SipMediaApplication) (time.Time, string) { return a.CreatedAt, a.ID })
+	return list(ctx, s, smaTable, "sma1", p, c.AccountID, "", nil, func(a *chimevoice.SipMediaApplication) (time.Time, string) { return a.CreatedAt, a.ID })
 }
 
 // UpdateSipMediaApplication implements chimevoice.SipMediaService.
 func (s *Store) UpdateSipMediaApplication(ctx context.Context, c chimevoice.Caller, id string, in chimevoice.SipMediaApplicationInput) (*chimevoice.SipMediaApplication, error) {
-	if in.Endpoints != nil {
-		if err := checkEndpoints(in.Endpoints); err != nil {
-			return nil, err
-		}
+	if err := in.Validate(); err != nil {
+		return nil, err
 	}
 	var out *chimevoice.SipMediaApplication
 	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
-		a, err := s.getSMA(ctx, tx, c.AccountID, id, true)
+		a, err := get(ctx, s, tx, smaTable, c.AccountID, id)
 		if err != nil {
 			return err
 		}
@@ -123,7 +70,7 @@ func (s *Store) UpdateSipMediaApplication(ctx context.Context, c chimevoice.Call
 // DeleteSipMediaApplication implements chimevoice.SipMediaService.
 func (s *Store) DeleteSipMediaApplication(ctx context.Context, c chimevoice.Caller, id string) error {
 	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
-		a, err := s.getSMA(ctx, tx, c.AccountID, id, true)
+		a, err := get(ctx, s, tx, smaTable, c.AccountID, id)
 		if err != nil {
 			return err
 		}
@@ -143,57 +90,20 @@ func (s *Store) DeleteSipMediaApplication(ctx context.Context, c chimevoice.Call
 	})
 }
 
-const ruleCols = `id, account_id, name, disabled, trigger_type, trigger_value, created_at, updated_at`
-
-func scanRule(sc scanner) (*chimevoice.SipRule, error) {
-	var r chimevoice.SipRule
-	var trigger string
-	var created, updated int64
-	if err := sc.Scan(&r.ID, &r.AccountID, &r.Name, &r.Disabled, &trigger, &r.TriggerValue, &created, &updated); err != nil {
-		return nil, err
-	}
-	r.TriggerType = chimevoice.SipRuleTriggerType(trigger)
-	r.CreatedAt, r.UpdatedAt = fromMS(created), fromMS(updated)
-	r.Targets = []chimevoice.SipRuleTarget{}
-	return &r, nil
-}
-
 // ruleTargets fills the targets of the rules.
 func (s *Store) ruleTargets(ctx context.Context, q querier, rules []*chimevoice.SipRule) error {
-	if len(rules) == 0 {
-		return nil
-	}
-	ids := make([]string, len(rules))
-	byID := make(map[string]*chimevoice.SipRule, len(rules))
-	for i, r := range rules {
-		ids[i], byID[r.ID] = r.ID, r
-	}
-	type target struct {
-		rule string
-		t    chimevoice.SipRuleTarget
-	}
-	ts, err := collect(ctx, s, q, "sip rule targets", func(sc scanner) (target, error) {
-		var t target
-		return t, sc.Scan(&t.rule, &t.t.SipMediaApplicationID, &t.t.Priority, &t.t.AwsRegion)
-	}, `SELECT rule_id, sma_id, priority, aws_region FROM sip_rule_targets WHERE `+s.d.InList("rule_id")+` ORDER BY rule_id, position`, s.d.ListArg(ids))
-	for _, t := range ts {
-		r := byID[t.rule]
-		r.Targets = append(r.Targets, t.t)
-	}
-	return err
+	return fill(ctx, s, q, "sip rule targets", rules, func(r *chimevoice.SipRule) string { return r.ID },
+		`SELECT rule_id, sma_id, priority, aws_region FROM sip_rule_targets WHERE %s ORDER BY rule_id, position`, "rule_id", nil,
+		func(t *chimevoice.SipRuleTarget) []any {
+			return []any{&t.SipMediaApplicationID, &t.Priority, &t.AwsRegion}
+		},
+		func(r *chimevoice.SipRule, t chimevoice.SipRuleTarget) { r.Targets = append(r.Targets, t) })
 }
 
-func (s *Store) getRule(ctx context.Context, q querier, account, id string, lock bool) (*chimevoice.SipRule, error) {
-	query := `SELECT ` + ruleCols + ` FROM sip_rules WHERE id = ? AND account_id = ?`
-	if lock {
-		query += s.d.ForUpdate
-	}
-	r, err := scanRule(q.queryRow(ctx, query, id, account))
-	if isNoRows(err) {
-		return nil, ruleNotFound(id)
-	}
+func (s *Store) getRule(ctx context.Context, q querier, account, id string) (*chimevoice.SipRule, error) {
+	r, err := get(ctx, s, q, rulesTable, account, id)
 	if err != nil {
-		return nil, s.wrap(err, "get sip rule")
+		return nil, err
 	}
 	return r, s.ruleTargets(ctx, q, []*chimevoice.SipRule{r})
 }
@@ -204,12 +114,9 @@ func (s *Store) getRule(ctx context.Context, q querier, account, id string, lock
 func (s *Store) putRuleTargets(ctx context.Context, tx *Tx, account, rule string, targets []chimevoice.SipRuleTarget) ([]chimevoice.SipRuleTarget, error) {
 	out := make([]chimevoice.SipRuleTarget, len(targets))
 	for i, t := range targets {
-		if t.SipMediaApplicationID == "" {
-			return nil, chimevoice.Errorf(chimevoice.CodeBadRequest, "TargetApplications[%d].SipMediaApplicationId: the SIP media application ID is required.", i)
-		}
-		a, err := s.getSMA(ctx, tx, account, t.SipMediaApplicationID, true)
+		a, err := get(ctx, s, tx, smaTable, account, t.SipMediaApplicationID)
 		if chimevoice.ErrorCode(err) == chimevoice.CodeNotFound {
-			return nil, chimevoice.Errorf(chimevoice.CodeBadRequest, "TargetApplications[%d].SipMediaApplicationId: the SIP media application %s was not found.", i, t.SipMediaApplicationID)
+			return nil, chimevoice.FieldErrorf(fmt.Sprintf("TargetApplications[%d].SipMediaApplicationId", i), "the SIP media application %s was not found.", t.SipMediaApplicationID)
 		}
 		if err != nil {
 			return nil, err
@@ -218,7 +125,7 @@ func (s *Store) putRuleTargets(ctx context.Context, tx *Tx, account, rule string
 			t.AwsRegion = a.AwsRegion
 		}
 		if t.AwsRegion != a.AwsRegion {
-			return nil, chimevoice.Errorf(chimevoice.CodeBadRequest, "TargetApplications[%d].AwsRegion: the SIP media application %s is in %s, not %s.", i, a.ID, a.AwsRegion, t.AwsRegion)
+			return nil, chimevoice.FieldErrorf(fmt.Sprintf("TargetApplications[%d].AwsRegion", i), "the SIP media application %s is in %s, not %s.", a.ID, a.AwsRegion, t.AwsRegion)
 		}
 		out[i] = t
 	}
@@ -241,15 +148,15 @@ func (s *Store) putRuleTargets(ctx context.Context, tx *Tx, account, rule string
 func (s *Store) ruleTrigger(ctx context.Context, tx *Tx, account string, r chimevoice.SipRule) (string, error) {
 	if r.TriggerType == chimevoice.TriggerRequestURIHostname {
 		var id string
-		err := tx.queryRow(ctx, `SELECT id FROM voice_connectors WHERE account_id = ? AND outbound_host_name = ?`+s.d.ForUpdate, account, r.TriggerValue).Scan(&id)
+		err := tx.queryRow(ctx, `SELECT id FROM voice_connectors WHERE account_id = ? AND outbound_host_name = ?`+s.lockClause(tx), account, r.TriggerValue).Scan(&id)
 		if isNoRows(err) {
-			return "", chimevoice.Errorf(chimevoice.CodeBadRequest, "TriggerValue: no Voice Connector of the account has the outbound host name %q.", r.TriggerValue)
+			return "", chimevoice.FieldErrorf("TriggerValue", "no Voice Connector of the account has the outbound host name %q.", r.TriggerValue)
 		}
 		return r.TriggerValue, s.wrap(err, "find voice connector by host name")
 	}
 	e164, ok := chimevoice.ParseID(r.TriggerValue)
 	if !ok {
-		return "", chimevoice.Errorf(chimevoice.CodeBadRequest, "TriggerValue: %q is not an E.164 phone number.", r.TriggerValue)
+		return "", chimevoice.FieldErrorf("TriggerValue", "%q is not an E.164 phone number.", r.TriggerValue)
 	}
 	nums, err := s.lockNumbers(ctx, tx, account, []string{e164})
 	if err != nil {
@@ -257,7 +164,7 @@ func (s *Store) ruleTrigger(ctx context.Context, tx *Tx, account string, r chime
 	}
 	n := nums[e164]
 	if n == nil {
-		return "", chimevoice.Errorf(chimevoice.CodeBadRequest, "TriggerValue: the phone number %s is not in the account's inventory.", e164)
+		return "", chimevoice.FieldErrorf("TriggerValue", "the phone number %s is not in the account's inventory.", e164)
 	}
 	d := chimevoice.AssociateRefusal(n.status, n.product, n.assocs, chimevoice.Association{Name: chimevoice.AssocSipRule, Value: r.ID}, false)
 	switch d.Code {
@@ -266,11 +173,14 @@ func (s *Store) ruleTrigger(ctx context.Context, tx *Tx, account string, r chime
 	case chimevoice.CodeConflict, chimevoice.CodePhoneNumberAssociationsExist, chimevoice.CodeVoiceConnectorGroupAssociationsExist:
 		return "", chimevoice.Errorf(chimevoice.CodeConflict, "TriggerValue: %s", d.Message)
 	}
-	return "", chimevoice.Errorf(chimevoice.CodeBadRequest, "TriggerValue: %s", d.Message)
+	return "", chimevoice.FieldErrorf("TriggerValue", "%s", d.Message)
 }
 
 // CreateSipRule implements chimevoice.SipMediaService.
 func (s *Store) CreateSipRule(ctx context.Context, c chimevoice.Caller, r chimevoice.SipRule) (*chimevoice.SipRule, error) {
+	if err := r.Validate(); err != nil {
+		return nil, err
+	}
 	r.ID, r.AccountID = uuid.NewString(), c.AccountID
 	var out *chimevoice.SipRule
 	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
@@ -288,8 +198,7 @@ func (s *Store) CreateSipRule(ctx context.Context, c chimevoice.Caller, r chimev
 			return chimevoice.Errorf(chimevoice.CodeConflict, "TriggerValue: another SIP rule of the account already triggers on %s %s.", rule.TriggerType, trigger)
 		}
 		rule.CreatedAt, rule.UpdatedAt = tx.now, tx.now
-		if _, err := tx.exec(ctx, `INSERT INTO sip_rules (`+ruleCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			rule.ID, rule.AccountID, rule.Name, rule.Disabled, string(rule.TriggerType), trigger, ms(tx.now), ms(tx.now)); err != nil {
+		if err := rulesTable.insert(ctx, tx, &rule); err != nil {
 			return err
 		}
 		if rule.Targets, err = s.putRuleTargets(ctx, tx, c.AccountID, rule.ID, rule.Targets); err != nil {
@@ -311,18 +220,16 @@ func (s *Store) CreateSipRule(ctx context.Context, c chimevoice.Caller, r chimev
 
 // GetSipRule implements chimevoice.SipMediaService.
 func (s *Store) GetSipRule(ctx context.Context, c chimevoice.Caller, id string) (*chimevoice.SipRule, error) {
-	return s.getRule(ctx, reader{s}, c.AccountID, id, false)
+	return s.getRule(ctx, reader{s}, c.AccountID, id)
 }
 
 // ListSipRules implements chimevoice.SipMediaService.
 func (s *Store) ListSipRules(ctx context.Context, c chimevoice.Caller, smaID string, p chimevoice.Page) ([]*chimevoice.SipRule, string, error) {
-	q := `SELECT ` + ruleCols + ` FROM sip_rules WHERE account_id = ?`
-	args := []any{c.AccountID}
+	where, args := "", []any(nil)
 	if smaID != "" {
-		q += ` AND id IN (SELECT rule_id FROM sip_rule_targets WHERE sma_id = ?)`
-		args = append(args, smaID)
+		where, args = ` AND id IN (SELECT rule_id FROM sip_rule_targets WHERE sma_id = ?)`, []any{smaID}
 	}
-	rules, next, err := listPage(ctx, s, "rule1", p, q, args, scanRule, func(r *chimevoice.SipRule) (time.Time, string) { return r.CreatedAt, r.ID })
+	rules, next, err := list(ctx, s, rulesTable, "rule1", p, c.AccountID, where, args, func(r *chimevoice.SipRule) (time.Time, string) { return r.CreatedAt, r.ID })
 	if err != nil {
 		return nil, "", err
 	}
@@ -331,9 +238,12 @@ func (s *Store) ListSipRules(ctx context.Context, c chimevoice.Caller, smaID str
 
 // UpdateSipRule implements chimevoice.SipMediaService.
 func (s *Store) UpdateSipRule(ctx context.Context, c chimevoice.Caller, id string, u chimevoice.SipRuleUpdate) (*chimevoice.SipRule, error) {
+	if err := u.Validate(); err != nil {
+		return nil, err
+	}
 	var out *chimevoice.SipRule
 	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
-		r, err := s.getRule(ctx, tx, c.AccountID, id, true)
+		r, err := s.getRule(ctx, tx, c.AccountID, id)
 		if err != nil {
 			return err
 		}
@@ -359,7 +269,7 @@ func (s *Store) UpdateSipRule(ctx context.Context, c chimevoice.Caller, id strin
 // DeleteSipRule implements chimevoice.SipMediaService.
 func (s *Store) DeleteSipRule(ctx context.Context, c chimevoice.Caller, id string) error {
 	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
-		r, err := s.getRule(ctx, tx, c.AccountID, id, true)
+		r, err := s.getRule(ctx, tx, c.AccountID, id)
 		if err != nil {
 			return err
 		}

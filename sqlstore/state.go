@@ -143,7 +143,7 @@ func countryFormat(v string) string {
 
 var (
 	numberTypes  = oneOf(string(chimevoice.NumberLocal), string(chimevoice.NumberTollFree))
-	productTypes = oneOf(string(chimevoice.ProductVoiceConnector), string(chimevoice.ProductSipMediaApplicationDialIn), string(chimevoice.ProductBusinessCalling))
+	productTypes = oneOf(chimevoice.Strings(chimevoice.ProductTypes)...)
 )
 
 // stateSections are the tables of a snapshot, parents before children.
@@ -154,7 +154,7 @@ var stateSections = []stateSection{
 		{json: "Country", sql: "country", check: countryFormat},
 		{json: "NumberType", sql: "number_type", check: numberTypes},
 		{json: "ProductType", sql: "product_type", check: productTypes},
-		{json: "Status", sql: "status", check: oneOf(string(chimevoice.StatusAcquireInProgress), string(chimevoice.StatusUnassigned), string(chimevoice.StatusAssigned), string(chimevoice.StatusDeleteInProgress))},
+		{json: "Status", sql: "status", check: oneOf(chimevoice.Strings(chimevoice.ProducedStatuses)...)},
 		{json: "CallingName", sql: "calling_name", optional: true, def: "", check: maxLen(256)},
 		{json: "CallingNameStatus", sql: "calling_name_status", optional: true, def: string(chimevoice.CallingNameUnassigned), check: oneOf(string(chimevoice.CallingNameUnassigned), string(chimevoice.CallingNameUpdateInProgress), string(chimevoice.CallingNameUpdateSucceeded))},
 		{json: "Name", sql: "name", optional: true, def: "", check: maxLen(256)},
@@ -171,7 +171,7 @@ var stateSections = []stateSection{
 	{json: "PhoneNumberAssociations", sql: "phone_number_associations", key: []string{"E164", "Name"}, cols: []stateColumn{
 		{json: "E164", sql: "e164", check: e164Format},
 		{json: "AccountId", sql: "account_id", check: accountFormat},
-		{json: "Name", sql: "name", check: oneOf(string(chimevoice.AssocVoiceConnector), string(chimevoice.AssocVoiceConnectorGroup), string(chimevoice.AssocSipRule), string(chimevoice.AssocAccount), string(chimevoice.AssocUser))},
+		{json: "Name", sql: "name", check: oneOf(chimevoice.Strings(chimevoice.FilterNames)...)},
 		{json: "Value", sql: "value", check: nonEmpty},
 		{json: "AssociatedAt", sql: "associated_at", kind: kTime},
 	}},

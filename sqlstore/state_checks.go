@@ -2,7 +2,7 @@ package sqlstore
 
 import (
 	"database/sql"
-	"strings"
+	"errors"
 
 	"github.com/chimevoice/chimevoice"
 	"github.com/chimevoice/chimevoice/pool"
@@ -249,9 +249,12 @@ func checkPool(sn *snapshot) error {
 	for i, r := range rows {
 		in := pool.Entry{E164: sn.str(t, r, "E164"), Country: sn.str(t, r, "Country"), Type: sn.str(t, r, "NumberType"), City: sn.str(t, r, "City"), State: sn.str(t, r, "State")}
 		e, err := pool.CheckEntry(in)
+		var fe *pool.FieldError
+		if errors.As(err, &fe) {
+			return badState("PoolNumbers[%d].%s: %s.", i, poolFields[fe.Field], fe.Reason)
+		}
 		if err != nil {
-			field, msg, _ := strings.Cut(err.Error(), ": ")
-			return badState("PoolNumbers[%d].%s: %s.", i, poolFields[field], msg)
+			return err
 		}
 		if e != in {
 			return badState("PoolNumbers[%d]: write it as %+v (normalized).", i, e)

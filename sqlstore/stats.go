@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"sync/atomic"
-	"time"
 
 	"github.com/chimevoice/chimevoice"
 )
@@ -14,15 +13,11 @@ import (
 // reports its own share and the sum is the whole.
 type counters struct {
 	purged atomic.Int64
-	orders [len(completedOrderStatuses)]atomic.Int64
+	orders [len(chimevoice.CompletedOrderStatuses)]atomic.Int64
 }
 
-// completedOrderStatuses are the outcomes of a completed order, in the
-// order Stats reports them.
-var completedOrderStatuses = [...]chimevoice.OrderStatus{chimevoice.OrderSuccessful, chimevoice.OrderPartial, chimevoice.OrderFailed}
-
 func (c *counters) orderCompleted(st chimevoice.OrderStatus) {
-	for i, s := range completedOrderStatuses {
+	for i, s := range chimevoice.CompletedOrderStatuses {
 		if s == st {
 			c.orders[i].Add(1)
 			return
@@ -30,46 +25,20 @@ func (c *counters) orderCompleted(st chimevoice.OrderStatus) {
 	}
 }
 
-// Stats is what the store reports to monitoring.
-type Stats struct {
-	// Now is the service clock when the figures were read.
-	Now time.Time
-	// Numbers counts the numbers of every account by status; every status
-	// chimevoice produces is present, with 0 when no number has it.
-	Numbers map[chimevoice.Status]int64
-	// OldestQueued is the DeletionTimestamp of the number longest in the
-	// Deletion queue; zero when the queue is empty.
-	OldestQueued time.Time
-	// Purged counts the numbers this process purged since it started.
-	Purged int64
-	// OrdersCompleted counts the orders this process completed since it
-	// started, by outcome (Successful, Partial, Failed; all present).
-	OrdersCompleted map[chimevoice.OrderStatus]int64
-	// Read and Write are the connection pool statistics of the read and
-	// write database handles (the same handle where the backend has one).
-	Read, Write sql.DBStats
-}
-
-// producedStatuses are the statuses numbers have in chimevoice.
-var producedStatuses = []chimevoice.Status{
-	chimevoice.StatusAcquireInProgress, chimevoice.StatusUnassigned,
-	chimevoice.StatusAssigned, chimevoice.StatusDeleteInProgress,
-}
-
 // Stats reads the figures monitoring scrapes: one read statement of
 // counts over indexes, and no write.
-func (s *Store) Stats(ctx context.Context) (Stats, error) {
-	st := Stats{
-		Numbers:         make(map[chimevoice.Status]int64, len(producedStatuses)),
-		OrdersCompleted: make(map[chimevoice.OrderStatus]int64, len(completedOrderStatuses)),
+func (s *Store) Stats(ctx context.Context) (chimevoice.Stats, error) {
+	st := chimevoice.Stats{
+		Numbers:         make(map[chimevoice.Status]int64, len(chimevoice.ProducedStatuses)),
+		OrdersCompleted: make(map[chimevoice.OrderStatus]int64, len(chimevoice.CompletedOrderStatuses)),
 		Purged:          s.stats.purged.Load(),
 		Read:            s.rdb.Stats(),
 		Write:           s.wdb.Stats(),
 	}
-	for _, status := range producedStatuses {
+	for _, status := range chimevoice.ProducedStatuses {
 		st.Numbers[status] = 0
 	}
-	for i, status := range completedOrderStatuses {
+	for i, status := range chimevoice.CompletedOrderStatuses {
 		st.OrdersCompleted[status] = s.stats.orders[i].Load()
 	}
 	st.Now = s.now()

@@ -763,3 +763,11 @@ func nullMS(v sql.NullInt64) time.Time {
 	}
 	return fromMS(v.Int64)
 }
+
+// Services returns the store as every service chimevoice serves.
+func (s *Store) Services() chimevoice.Services {
+	return chimevoice.Services{
+		Numbers: s, Orders: s, Admin: s, VoiceConnectors: s, SipMedia: s,
+		Tags: s, Accounts: s, Settings: s, State: s, Stats: s, ConsoleSessions: s,
+	}
+}

@@ -12,21 +12,17 @@ var taggable = map[chimevoice.ResourceKind]string{
 	chimevoice.KindSipMediaApplication: "sip_media_applications",
 }
 
-// resolveARN checks that arn names a taggable resource of the account,
-// locking its row when lock is set (so that it is not deleted while tags
-// are written for it).
-func (s *Store) resolveARN(ctx context.Context, q querier, account, arn string, lock bool) error {
+// resolveARN checks that arn names a taggable resource of the account;
+// inside a write transaction its row is locked (so that it is not deleted
+// while tags are written for it).
+func (s *Store) resolveARN(ctx context.Context, q querier, account, arn string) error {
 	_, _, kind, id, ok := chimevoice.ParseARN(arn)
 	table := taggable[kind]
 	if !ok || table == "" {
-		return chimevoice.Errorf(chimevoice.CodeBadRequest, "ResourceARN: %q is not the ARN of a Voice Connector (…:vc/<id>) or SIP media application (…:sma/<id>).", arn)
-	}
-	query := `SELECT id FROM ` + table + ` WHERE id = ? AND account_id = ? AND arn = ?`
-	if lock {
-		query += s.d.ForUpdate
+		return chimevoice.FieldErrorf("ResourceARN", "%q is not the ARN of a Voice Connector (…:vc/<id>) or SIP media application (…:sma/<id>).", arn)
 	}
 	var got string
-	err := q.queryRow(ctx, query, id, account, arn).Scan(&got)
+	err := q.queryRow(ctx, `SELECT id FROM `+table+` WHERE id = ? AND account_id = ? AND arn = ?`+s.lockClause(q), id, account, arn).Scan(&got)
 	if isNoRows(err) {
 		return chimevoice.Errorf(chimevoice.CodeNotFound, "The resource %s was not found.", arn)
 	}
@@ -66,7 +62,7 @@ func (s *Store) TagResource(ctx context.Context, c chimevoice.Caller, arn string
 		return err
 	}
 	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
-		if err := s.resolveARN(ctx, tx, c.AccountID, arn, true); err != nil {
+		if err := s.resolveARN(ctx, tx, c.AccountID, arn); err != nil {
 			return err
 		}
 		return s.putTags(ctx, tx, c.AccountID, arn, tags)
@@ -76,7 +72,7 @@ func (s *Store) TagResource(ctx context.Context, c chimevoice.Caller, arn string
 // UntagResource implements chimevoice.TagService.
 func (s *Store) UntagResource(ctx context.Context, c chimevoice.Caller, arn string, keys []string) error {
 	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
-		if err := s.resolveARN(ctx, tx, c.AccountID, arn, true); err != nil {
+		if err := s.resolveARN(ctx, tx, c.AccountID, arn); err != nil {
 			return err
 		}
 		_, err := tx.exec(ctx, `DELETE FROM resource_tags WHERE arn = ? AND `+s.d.InList("tag_key"), arn, s.d.ListArg(keys))
@@ -87,7 +83,7 @@ func (s *Store) UntagResource(ctx context.Context, c chimevoice.Caller, arn stri
 // ListTagsForResource implements chimevoice.TagService.
 func (s *Store) ListTagsForResource(ctx context.Context, c chimevoice.Caller, arn string) ([]chimevoice.Tag, error) {
 	r := reader{s}
-	if err := s.resolveARN(ctx, r, c.AccountID, arn, false); err != nil {
+	if err := s.resolveARN(ctx, r, c.AccountID, arn); err != nil {
 		return nil, err
 	}
 	tags, err := collect(ctx, s, r, "tags", func(sc scanner) (chimevoice.Tag, error) {

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"time"
 
@@ -10,31 +11,11 @@ import (
 	"github.com/chimevoice/chimevoice"
 )
 
-const vcCols = `id, account_id, aws_region, name, outbound_host_name, require_encryption, integration_type, network_type, arn, created_at, updated_at`
-
-func scanVC(sc scanner) (*chimevoice.VoiceConnector, error) {
-	var v chimevoice.VoiceConnector
-	var created, updated int64
-	if err := sc.Scan(&v.ID, &v.AccountID, &v.AwsRegion, &v.Name, &v.OutboundHostName, &v.RequireEncryption, &v.IntegrationType, &v.NetworkType, &v.ARN, &created, &updated); err != nil {
-		return nil, err
-	}
-	v.CreatedAt, v.UpdatedAt = fromMS(created), fromMS(updated)
-	return &v, nil
-}
-
 func vcKey(v *chimevoice.VoiceConnector) (time.Time, string) { return v.CreatedAt, v.ID }
-
-func vcNotFound(id string) error {
-	return chimevoice.Errorf(chimevoice.CodeNotFound, "The Voice Connector %s was not found.", id)
-}
-
-func groupNotFound(id string) error {
-	return chimevoice.Errorf(chimevoice.CodeNotFound, "The Voice Connector group %s was not found.", id)
-}
 
 // CreateVoiceConnector implements chimevoice.VoiceConnectorService.
 func (s *Store) CreateVoiceConnector(ctx context.Context, c chimevoice.Caller, in chimevoice.VoiceConnectorInput) (*chimevoice.VoiceConnector, error) {
-	if err := chimevoice.CheckTags("Tags", in.Tags); err != nil {
+	if err := in.Validate(); err != nil {
 		return nil, err
 	}
 	id := newVoiceConnectorID()
@@ -47,51 +28,39 @@ func (s *Store) CreateVoiceConnector(ctx context.Context, c chimevoice.Caller, i
 	if v.AwsRegion == "" {
 		v.AwsRegion = chimevoice.DefaultVoiceConnectorRegion(c.Region)
 	}
-	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
+	return writeValue(ctx, s, func(ctx context.Context, tx *Tx) (*chimevoice.VoiceConnector, error) {
 		v.CreatedAt, v.UpdatedAt = tx.now, tx.now
-		if _, err := tx.exec(ctx, `INSERT INTO voice_connectors (`+vcCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			v.ID, v.AccountID, v.AwsRegion, v.Name, v.OutboundHostName, v.RequireEncryption, v.IntegrationType, v.NetworkType, v.ARN, ms(tx.now), ms(tx.now)); err != nil {
-			return err
+		if err := vcTable.insert(ctx, tx, v); err != nil {
+			return nil, err
 		}
-		return s.putTags(ctx, tx, c.AccountID, v.ARN, in.Tags)
+		return v, s.putTags(ctx, tx, c.AccountID, v.ARN, in.Tags)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return v, nil
-}
-
-func (s *Store) getVC(ctx context.Context, q querier, account, id string) (*chimevoice.VoiceConnector, error) {
-	v, err := scanVC(q.queryRow(ctx, `SELECT `+vcCols+` FROM voice_connectors WHERE id = ? AND account_id = ?`, id, account))
-	if isNoRows(err) {
-		return nil, vcNotFound(id)
-	}
-	return v, s.wrap(err, "get voice connector")
 }
 
 // GetVoiceConnector implements chimevoice.VoiceConnectorService.
 func (s *Store) GetVoiceConnector(ctx context.Context, c chimevoice.Caller, id string) (*chimevoice.VoiceConnector, error) {
-	return s.getVC(ctx, reader{s}, c.AccountID, id)
+	return get(ctx, s, reader{s}, vcTable, c.AccountID, id)
 }
 
 // ListVoiceConnectors implements chimevoice.VoiceConnectorService.
 func (s *Store) ListVoiceConnectors(ctx context.Context, c chimevoice.Caller, p chimevoice.Page) ([]*chimevoice.VoiceConnector, string, error) {
-	return listPage(ctx, s, "vc1", p, `SELECT `+vcCols+` FROM voice_connectors WHERE account_id = ?`, []any{c.AccountID}, scanVC, vcKey)
+	return list(ctx, s, vcTable, "vc1", p, c.AccountID, "", nil, vcKey)
 }
 
 // UpdateVoiceConnector implements chimevoice.VoiceConnectorService.
 func (s *Store) UpdateVoiceConnector(ctx context.Context, c chimevoice.Caller, id string, in chimevoice.VoiceConnectorInput) (*chimevoice.VoiceConnector, error) {
 	var out *chimevoice.VoiceConnector
 	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
-		if err := s.lockRow(ctx, tx, "voice_connectors", c.AccountID, id, vcNotFound(id)); err != nil {
+		v, err := get(ctx, s, tx, vcTable, c.AccountID, id)
+		if err != nil {
 			return err
 		}
 		if _, err := tx.exec(ctx, `UPDATE voice_connectors SET name = ?, require_encryption = ?, updated_at = ? WHERE id = ?`, in.Name, in.RequireEncryption, ms(tx.now), id); err != nil {
 			return err
 		}
-		v, err := s.getVC(ctx, tx, c.AccountID, id)
+		v.Name, v.RequireEncryption, v.UpdatedAt = in.Name, in.RequireEncryption, tx.now
 		out = v
-		return err
+		return nil
 	})
 	return out, err
 }
@@ -101,7 +70,7 @@ func (s *Store) UpdateVoiceConnector(ctx context.Context, c chimevoice.Caller, i
 // either committed before (and is seen here) or waits and then finds it gone.
 func (s *Store) DeleteVoiceConnector(ctx context.Context, c chimevoice.Caller, id string) error {
 	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
-		v, err := s.getVCLocked(ctx, tx, c.AccountID, id)
+		v, err := get(ctx, s, tx, vcTable, c.AccountID, id)
 		if err != nil {
 			return err
 		}
@@ -136,60 +105,20 @@ func (s *Store) DeleteVoiceConnector(ctx context.Context, c chimevoice.Caller, i
 	})
 }
 
-// getVCLocked reads a Voice Connector of the account, locking its row.
-func (s *Store) getVCLocked(ctx context.Context, tx *Tx, account, id string) (*chimevoice.VoiceConnector, error) {
-	v, err := scanVC(tx.queryRow(ctx, `SELECT `+vcCols+` FROM voice_connectors WHERE id = ? AND account_id = ?`+s.d.ForUpdate, id, account))
-	if isNoRows(err) {
-		return nil, vcNotFound(id)
-	}
-	return v, s.wrap(err, "get voice connector")
-}
-
-const groupCols = `id, account_id, name, arn, created_at, updated_at`
-
-func scanGroup(sc scanner) (*chimevoice.VoiceConnectorGroup, error) {
-	var g chimevoice.VoiceConnectorGroup
-	var created, updated int64
-	if err := sc.Scan(&g.ID, &g.AccountID, &g.Name, &g.ARN, &created, &updated); err != nil {
-		return nil, err
-	}
-	g.CreatedAt, g.UpdatedAt = fromMS(created), fromMS(updated)
-	g.Items = []chimevoice.VoiceConnectorItem{}
-	return &g, nil
-}
-
 // groupItems fills the items of the groups.
 func (s *Store) groupItems(ctx context.Context, q querier, groups []*chimevoice.VoiceConnectorGroup) error {
-	if len(groups) == 0 {
-		return nil
-	}
-	ids := make([]string, len(groups))
-	byID := make(map[string]*chimevoice.VoiceConnectorGroup, len(groups))
-	for i, g := range groups {
-		ids[i], byID[g.ID] = g.ID, g
-	}
-	type item struct {
-		group string
-		it    chimevoice.VoiceConnectorItem
-	}
-	items, err := collect(ctx, s, q, "voice connector group items", func(sc scanner) (item, error) {
-		var i item
-		return i, sc.Scan(&i.group, &i.it.VoiceConnectorID, &i.it.Priority)
-	}, `SELECT group_id, voice_connector_id, priority FROM voice_connector_group_items WHERE `+s.d.InList("group_id")+` ORDER BY group_id, position`, s.d.ListArg(ids))
-	for _, i := range items {
-		g := byID[i.group]
-		g.Items = append(g.Items, i.it)
-	}
-	return err
+	return fill(ctx, s, q, "voice connector group items", groups, func(g *chimevoice.VoiceConnectorGroup) string { return g.ID },
+		`SELECT group_id, voice_connector_id, priority FROM voice_connector_group_items WHERE %s ORDER BY group_id, position`, "group_id", nil,
+		func(it *chimevoice.VoiceConnectorItem) []any { return []any{&it.VoiceConnectorID, &it.Priority} },
+		func(g *chimevoice.VoiceConnectorGroup, it chimevoice.VoiceConnectorItem) {
+			g.Items = append(g.Items, it)
+		})
 }
 
 func (s *Store) getGroup(ctx context.Context, q querier, account, id string) (*chimevoice.VoiceConnectorGroup, error) {
-	g, err := scanGroup(q.queryRow(ctx, `SELECT `+groupCols+` FROM voice_connector_groups WHERE id = ? AND account_id = ?`, id, account))
-	if isNoRows(err) {
-		return nil, groupNotFound(id)
-	}
+	g, err := get(ctx, s, q, groupsTable, account, id)
 	if err != nil {
-		return nil, s.wrap(err, "get voice connector group")
+		return nil, err
 	}
 	return g, s.groupItems(ctx, q, []*chimevoice.VoiceConnectorGroup{g})
 }
@@ -198,9 +127,6 @@ func (s *Store) getGroup(ctx context.Context, q querier, account, id string) (*c
 // each Voice Connector (in ID order), so that none is deleted while the
 // group is changed to hold it.
 func (s *Store) putGroupItems(ctx context.Context, tx *Tx, account, group string, items []chimevoice.VoiceConnectorItem) error {
-	if err := chimevoice.CheckGroupItems(items); err != nil {
-		return err
-	}
 	order := make([]int, len(items))
 	for i := range order {
 		order[i] = i
@@ -208,7 +134,7 @@ func (s *Store) putGroupItems(ctx context.Context, tx *Tx, account, group string
 	sort.Slice(order, func(a, b int) bool { return items[order[a]].VoiceConnectorID < items[order[b]].VoiceConnectorID })
 	for _, i := range order {
 		id := items[i].VoiceConnectorID
-		if err := s.lockRow(ctx, tx, "voice_connectors", account, id, chimevoice.Errorf(chimevoice.CodeBadRequest, "VoiceConnectorItems[%d].VoiceConnectorId: the Voice Connector %s was not found.", i, id)); err != nil {
+		if err := s.lockRow(ctx, tx, vcTable.sec.sql, account, id, chimevoice.FieldErrorf(fmt.Sprintf("VoiceConnectorItems[%d].VoiceConnectorId", i), "the Voice Connector %s was not found.", id)); err != nil {
 			return err
 		}
 	}
@@ -224,23 +150,22 @@ func (s *Store) putGroupItems(ctx context.Context, tx *Tx, account, group string
 }
 
 // CreateVoiceConnectorGroup implements chimevoice.VoiceConnectorService.
-func (s *Store) CreateVoiceConnectorGroup(ctx context.Context, c chimevoice.Caller, name string, items []chimevoice.VoiceConnectorItem) (*chimevoice.VoiceConnectorGroup, error) {
+func (s *Store) CreateVoiceConnectorGroup(ctx context.Context, c chimevoice.Caller, in chimevoice.VoiceConnectorGroupInput) (*chimevoice.VoiceConnectorGroup, error) {
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
 	id := uuid.NewString()
-	g := &chimevoice.VoiceConnectorGroup{ID: id, AccountID: c.AccountID, Name: name, ARN: chimevoice.ARN(region(c), c.AccountID, chimevoice.KindVoiceConnectorGroup, id), Items: items}
+	g := &chimevoice.VoiceConnectorGroup{ID: id, AccountID: c.AccountID, Name: in.Name, ARN: chimevoice.ARN(region(c), c.AccountID, chimevoice.KindVoiceConnectorGroup, id), Items: in.Items}
 	if g.Items == nil {
 		g.Items = []chimevoice.VoiceConnectorItem{}
 	}
-	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
+	return writeValue(ctx, s, func(ctx context.Context, tx *Tx) (*chimevoice.VoiceConnectorGroup, error) {
 		g.CreatedAt, g.UpdatedAt = tx.now, tx.now
-		if _, err := tx.exec(ctx, `INSERT INTO voice_connector_groups (`+groupCols+`) VALUES (?, ?, ?, ?, ?, ?)`, g.ID, g.AccountID, g.Name, g.ARN, ms(tx.now), ms(tx.now)); err != nil {
-			return err
+		if err := groupsTable.insert(ctx, tx, g); err != nil {
+			return nil, err
 		}
-		return s.putGroupItems(ctx, tx, c.AccountID, id, items)
+		return g, s.putGroupItems(ctx, tx, c.AccountID, id, in.Items)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return g, nil
 }
 
 // GetVoiceConnectorGroup implements chimevoice.VoiceConnectorService.
@@ -250,8 +175,7 @@ func (s *Store) GetVoiceConnectorGroup(ctx context.Context, c chimevoice.Caller,
 
 // ListVoiceConnectorGroups implements chimevoice.VoiceConnectorService.
 func (s *Store) ListVoiceConnectorGroups(ctx context.Context, c chimevoice.Caller, p chimevoice.Page) ([]*chimevoice.VoiceConnectorGroup, string, error) {
-	gs, next, err := listPage(ctx, s, "vcg1", p, `SELECT `+groupCols+` FROM voice_connector_groups WHERE account_id = ?`, []any{c.AccountID}, scanGroup,
-		func(g *chimevoice.VoiceConnectorGroup) (time.Time, string) { return g.CreatedAt, g.ID })
+	gs, next, err := list(ctx, s, groupsTable, "vcg1", p, c.AccountID, "", nil, func(g *chimevoice.VoiceConnectorGroup) (time.Time, string) { return g.CreatedAt, g.ID })
 	if err != nil {
 		return nil, "", err
 	}
@@ -259,16 +183,19 @@ func (s *Store) ListVoiceConnectorGroups(ctx context.Context, c chimevoice.Calle
 }
 
 // UpdateVoiceConnectorGroup implements chimevoice.VoiceConnectorService.
-func (s *Store) UpdateVoiceConnectorGroup(ctx context.Context, c chimevoice.Caller, id, name string, items []chimevoice.VoiceConnectorItem) (*chimevoice.VoiceConnectorGroup, error) {
+func (s *Store) UpdateVoiceConnectorGroup(ctx context.Context, c chimevoice.Caller, id string, in chimevoice.VoiceConnectorGroupInput) (*chimevoice.VoiceConnectorGroup, error) {
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
 	var out *chimevoice.VoiceConnectorGroup
 	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
-		if err := s.lockRow(ctx, tx, "voice_connector_groups", c.AccountID, id, groupNotFound(id)); err != nil {
+		if err := s.lockRow(ctx, tx, groupsTable.sec.sql, c.AccountID, id, groupsTable.notFound(id)); err != nil {
 			return err
 		}
-		if err := s.putGroupItems(ctx, tx, c.AccountID, id, items); err != nil {
+		if err := s.putGroupItems(ctx, tx, c.AccountID, id, in.Items); err != nil {
 			return err
 		}
-		if _, err := tx.exec(ctx, `UPDATE voice_connector_groups SET name = ?, updated_at = ? WHERE id = ?`, name, ms(tx.now), id); err != nil {
+		if _, err := tx.exec(ctx, `UPDATE voice_connector_groups SET name = ?, updated_at = ? WHERE id = ?`, in.Name, ms(tx.now), id); err != nil {
 			return err
 		}
 		g, err := s.getGroup(ctx, tx, c.AccountID, id)
@@ -281,7 +208,7 @@ func (s *Store) UpdateVoiceConnectorGroup(ctx context.Context, c chimevoice.Call
 // DeleteVoiceConnectorGroup implements chimevoice.VoiceConnectorService.
 func (s *Store) DeleteVoiceConnectorGroup(ctx context.Context, c chimevoice.Caller, id string) error {
 	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
-		if err := s.lockRow(ctx, tx, "voice_connector_groups", c.AccountID, id, groupNotFound(id)); err != nil {
+		if err := s.lockRow(ctx, tx, groupsTable.sec.sql, c.AccountID, id, groupsTable.notFound(id)); err != nil {
 			return err
 		}
 		n, err := s.countAssociated(ctx, tx, c.AccountID, chimevoice.AssocVoiceConnectorGroup, id)
@@ -299,9 +226,9 @@ func (s *Store) DeleteVoiceConnectorGroup(ctx context.Context, c chimevoice.Call
 // lockTarget locks the Voice Connector or group numbers are (dis)associated with.
 func (s *Store) lockTarget(ctx context.Context, tx *Tx, account string, name chimevoice.AssociationName, id string) error {
 	if name == chimevoice.AssocVoiceConnectorGroup {
-		return s.lockRow(ctx, tx, "voice_connector_groups", account, id, groupNotFound(id))
+		return s.lockRow(ctx, tx, groupsTable.sec.sql, account, id, groupsTable.notFound(id))
 	}
-	return s.lockRow(ctx, tx, "voice_connectors", account, id, vcNotFound(id))
+	return s.lockRow(ctx, tx, vcTable.sec.sql, account, id, vcTable.notFound(id))
 }
 
 // batchNumbers locks the valid numbers of a batch and reports the items
@@ -341,6 +268,9 @@ func (s *Store) batchNumbers(ctx context.Context, tx *Tx, account string, ids []
 // locks the target, then the numbers: a concurrent delete of either waits
 // and then sees the associations, or ran first and is seen here.
 func (s *Store) AssociatePhoneNumbers(ctx context.Context, c chimevoice.Caller, r chimevoice.AssociateRequest) ([]chimevoice.PhoneNumberError, error) {
+	if err := r.Validate(); err != nil {
+		return nil, err
+	}
 	want := chimevoice.Association{Name: r.Target, Value: r.TargetID}
 	var failed []chimevoice.PhoneNumberError
 	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
@@ -382,6 +312,9 @@ func (s *Store) AssociatePhoneNumbers(ctx context.Context, c chimevoice.Caller, 
 
 // DisassociatePhoneNumbers implements chimevoice.VoiceConnectorService.
 func (s *Store) DisassociatePhoneNumbers(ctx context.Context, c chimevoice.Caller, r chimevoice.AssociateRequest) ([]chimevoice.PhoneNumberError, error) {
+	if err := r.Validate(); err != nil {
+		return nil, err
+	}
 	want := chimevoice.Association{Name: r.Target, Value: r.TargetID}
 	var failed []chimevoice.PhoneNumberError
 	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {

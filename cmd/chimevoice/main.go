@@ -19,13 +19,11 @@ import (
 	"time"
 
 	"github.com/chimevoice/chimevoice"
-	"github.com/chimevoice/chimevoice/console"
 	"github.com/chimevoice/chimevoice/httpapi"
 	"github.com/chimevoice/chimevoice/internal/httpx"
-	"github.com/chimevoice/chimevoice/metrics"
-	"github.com/chimevoice/chimevoice/model"
 	"github.com/chimevoice/chimevoice/pool"
 	"github.com/chimevoice/chimevoice/postgres"
+	"github.com/chimevoice/chimevoice/server"
 	"github.com/chimevoice/chimevoice/sigv4"
 	"github.com/chimevoice/chimevoice/sqlite"
 	"github.com/chimevoice/chimevoice/sqlstore"
@@ -188,11 +186,6 @@ func (m *Main) Run(ctx context.Context) error {
 		ln.Close()
 		return err
 	}
-	api, err := model.Load()
-	if err != nil {
-		ln.Close()
-		return fmt.Errorf("load service models: %w", err)
-	}
 	storeCfg := sqlstore.Config{
 		Retention:       m.Config.DeletionRetention,
 		OrderLatency:    m.Config.OrderLatency,
@@ -204,25 +197,18 @@ func (m *Main) Run(ctx context.Context) error {
 	m.ln = ln
 	m.stop = make(chan struct{})
 	m.front = &switchHandler{}
-	build := func(st *sqlstore.Store) http.Handler {
-		handler := httpapi.New(api, httpapi.Services{Numbers: st, Orders: st, Admin: st, VoiceConnectors: st, SipMedia: st, Tags: st, Accounts: st, Settings: st}, httpapi.Options{
-			Verifier:       sigv4.NewVerifier(creds, m.RealClock),
-			RateLimit:      m.Config.RateLimit,
-			AdminToken:     m.Config.AdminToken,
-			Logger:         m.Logger,
-			RequestTimeout: m.Config.RequestTimeout,
-		})
-		handler.EnableOps(httpapi.Ops{Metrics: metrics.New(st, m.Logger), State: st})
-		cons := console.New(console.Services{Numbers: st, Orders: st, Admin: st, VoiceConnectors: st}, console.Options{
+	build := func(st *sqlstore.Store) (http.Handler, error) {
+		return server.New(st.Services(), server.Config{
 			Credentials:    creds,
 			AdminToken:     m.Config.AdminToken,
+			RateLimit:      m.Config.RateLimit,
+			RequestTimeout: m.Config.RequestTimeout,
 			Retention:      m.Config.DeletionRetention,
+			RealClock:      m.RealClock,
 			Logger:         m.Logger,
-			Sessions:       st,
-			SecureCookies:  strings.HasPrefix(m.Config.PublicURL, "https://"),
+			PublicURL:      m.Config.PublicURL,
 			TrustForwarded: m.Config.TrustForwarded,
 		})
-		return cons.Wrap(handler)
 	}
 	if err := m.openAndStart(ctx, storeCfg, build); err != nil {
 		if m.Config.DatabaseURL == "" || errors.As(err, new(noRetry)) {
@@ -240,7 +226,7 @@ func (m *Main) Run(ctx context.Context) error {
 		m.Logger.Warn("--max-connections lowered to fit the open-file limit", "max_connections", fit, "asked", limits.MaxConnections, "file_limit", httpx.FileLimit())
 		limits.MaxConnections = fit
 	}
-	m.srv = httpx.NewServer(ln, httpapi.Guard(m.front, m.Config.guard()), limits, tlsConfig, slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn))
+	m.srv = httpx.NewServer(ln, m.front, limits, tlsConfig, slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn))
 	m.wg.Go(func() {
 		if err := m.srv.Run(); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			m.Logger.Error("server stopped", "err", err)

@@ -22,7 +22,7 @@ func (s *switchHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // openAndStart opens the store, imports the number pool, starts the
 // worker and switches the front handler to what build makes of the store.
-func (m *Main) openAndStart(ctx context.Context, cfg sqlstore.Config, build func(*sqlstore.Store) http.Handler) error {
+func (m *Main) openAndStart(ctx context.Context, cfg sqlstore.Config, build func(*sqlstore.Store) (http.Handler, error)) error {
 	st, closer, err := m.openStore(ctx, cfg)
 	if err != nil {
 		return err
@@ -39,8 +39,12 @@ func (m *Main) openAndStart(ctx context.Context, cfg sqlstore.Config, build func
 		return errors.Join(errors.New("closed while opening the store"), closer.Close())
 	default:
 	}
+	h, err := build(st)
+	if err != nil {
+		return noRetry{errors.Join(err, closer.Close())}
+	}
 	m.store, m.closer = st, closer
-	m.front.Store(build(st))
+	m.front.Store(h)
 	workerCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	m.wg.Go(func() {
 		defer cancel()
@@ -62,7 +66,7 @@ const (
 )
 
 // retryStart opens the store until it succeeds or Close is called.
-func (m *Main) retryStart(cfg sqlstore.Config, build func(*sqlstore.Store) http.Handler) {
+func (m *Main) retryStart(cfg sqlstore.Config, build func(*sqlstore.Store) (http.Handler, error)) {
 	wait := startRetryMin
 	for attempt := 2; ; attempt++ {
 		t := time.NewTimer(wait)

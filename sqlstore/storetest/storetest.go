@@ -15,44 +15,15 @@ import (
 	"time"
 
 	"github.com/chimevoice/chimevoice"
-	"github.com/chimevoice/chimevoice/pool"
+	"github.com/chimevoice/chimevoice/chimevoicetest"
 	"github.com/chimevoice/chimevoice/sqlstore"
 )
-
-// Opener opens a store on one database; each call opens another store on
-// the same database. The store is closed when the test ends.
-type Opener func(t testing.TB, cfg sqlstore.Config) *sqlstore.Store
-
-// Backend is what the suite needs of a backend.
-type Backend struct {
-	// NewDatabase makes an empty database for the test (removed when it
-	// ends) and returns the opener of stores on it.
-	NewDatabase func(t testing.TB) Opener
-	// Replicas reports whether several stores may be open on one database
-	// at once (several server processes on one PostgreSQL database).
-	Replicas bool
-}
-
-// Epoch is where the suite's service clock starts.
-var Epoch = time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
-
-// clock is a manual base clock.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
 
 // env is one test's database, clock and accounts.
 type env struct {
 	t     *testing.T
-	open  Opener
-	clock *clock
+	open  chimevoicetest.Opener
+	clock *chimevoicetest.Clock
 	cfg   sqlstore.Config
 	st    *sqlstore.Store
 }
@@ -60,13 +31,12 @@ type env struct {
 var (
 	alice = chimevoice.Caller{AccountID: "111111111111", Region: "us-east-1"}
 	bob   = chimevoice.Caller{AccountID: "222222222222", Region: "us-east-1"}
-	pl    = pool.New() // immutable once loaded: shared by every test
 )
 
-func newEnv(t *testing.T, b Backend, cfg sqlstore.Config) *env {
+func newEnv(t *testing.T, b chimevoicetest.Backend, cfg sqlstore.Config) *env {
 	t.Helper()
-	c := &clock{now: Epoch}
-	cfg.Clock, cfg.Pool = c, pl
+	c := chimevoicetest.NewClock(chimevoicetest.Epoch)
+	cfg.Clock, cfg.Pool = c, chimevoicetest.Pool
 	e := &env{t: t, open: b.NewDatabase(t), clock: c, cfg: cfg}
 	e.st = e.open(t, cfg)
 	return e
@@ -135,10 +105,10 @@ func status(t testing.TB, st *sqlstore.Store, c chimevoice.Caller, e164 string) 
 }
 
 // Run runs the suite against the backend.
-func Run(t *testing.T, b Backend) {
+func Run(t *testing.T, b chimevoicetest.Backend) {
 	tests := []struct {
 		name string
-		fn   func(t *testing.T, b Backend)
+		fn   func(t *testing.T, b chimevoicetest.Backend)
 	}{
 		{"DeleteRestore", testDeleteRestore},
 		{"BatchDeleteItems", testBatchDeleteItems},
@@ -153,20 +123,26 @@ func Run(t *testing.T, b Backend) {
 		{"ConcurrentQuota", testConcurrentQuota},
 		{"ConcurrentClock", testConcurrentClock},
 		{"Replicas", testReplicas},
+		{"VoiceConnectors", testVoiceConnectors},
+		{"Groups", testGroups},
+		{"SipMedia", testSipMedia},
+		{"TagsAndSettings", testTagsAndSettings},
+		{"Legacy", testLegacy},
+		{"State", testState},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, b) })
 	}
 }
 
-func testDeleteRestore(t *testing.T, b Backend) {
+func testDeleteRestore(t *testing.T, b chimevoicetest.Backend) {
 	e := newEnv(t, b, sqlstore.Config{})
 	st := e.st
 	nums := provision(t, st, alice, "206", 2)
 	if s := status(t, st, alice, nums[0]); s != chimevoice.StatusUnassigned {
 		t.Fatalf("after order: status %s", s)
 	}
-	deletedAt := Epoch
+	deletedAt := chimevoicetest.Epoch
 	must(t, st.DeletePhoneNumber(ctx(), alice, nums[0]), "delete")
 	n, err := st.GetPhoneNumber(ctx(), alice, nums[0])
 	must(t, err, "get")
@@ -174,9 +150,7 @@ func testDeleteRestore(t *testing.T, b Backend) {
 		t.Fatalf("after delete: status %s deleted %s, want DeleteInProgress at %s", n.Status, n.DeletedAt, deletedAt)
 	}
 	// A retried delete succeeds and does not move the timestamp.
-	e.clock.mu.Lock()
-	e.clock.now = e.clock.now.Add(time.Hour)
-	e.clock.mu.Unlock()
+	e.clock.Add(time.Hour)
 	must(t, st.DeletePhoneNumber(ctx(), alice, nums[0]), "delete again")
 	failed, err := st.BatchDeletePhoneNumbers(ctx(), alice, ids(nums[0]))
 	must(t, err, "batch delete again")
@@ -206,7 +180,7 @@ func testDeleteRestore(t *testing.T, b Backend) {
 	wantCode(t, err, chimevoice.CodeNotFound, "restore an unknown number")
 }
 
-func testBatchDeleteItems(t *testing.T, b Backend) {
+func testBatchDeleteItems(t *testing.T, b chimevoicetest.Backend) {
 	e := newEnv(t, b, sqlstore.Config{OrderLatency: time.Hour})
 	st := e.st
 	nums := search(t, st, alice, "206", 3)
@@ -241,7 +215,7 @@ func testBatchDeleteItems(t *testing.T, b Backend) {
 	}
 }
 
-func testPurgeBoundary(t *testing.T, b Backend) {
+func testPurgeBoundary(t *testing.T, b chimevoicetest.Backend) {
 	e := newEnv(t, b, sqlstore.Config{Retention: 7 * 24 * time.Hour})
 	st := e.st
 	nums := provision(t, st, alice, "425", 2)
@@ -263,8 +237,8 @@ func testPurgeBoundary(t *testing.T, b Backend) {
 	wantCode(t, err, chimevoice.CodeNotFound, "restore a purged number")
 	log, err := st.PurgeLog(ctx())
 	must(t, err, "purge log")
-	if len(log) != 2 || !log[0].DeletedAt.Equal(Epoch) || !log[0].PurgedAt.Equal(Epoch.Add(7*24*time.Hour)) {
-		t.Fatalf("purge log %+v, want both numbers deleted at %s, purged 7 days later", log, Epoch)
+	if len(log) != 2 || !log[0].DeletedAt.Equal(chimevoicetest.Epoch) || !log[0].PurgedAt.Equal(chimevoicetest.Epoch.Add(7*24*time.Hour)) {
+		t.Fatalf("purge log %+v, want both numbers deleted at %s, purged 7 days later", log, chimevoicetest.Epoch)
 	}
 	// Purged numbers are back in the pool: they can be ordered again.
 	o, err := st.CreatePhoneNumberOrder(ctx(), bob, chimevoice.OrderRequest{ProductType: chimevoice.ProductVoiceConnector, E164s: nums})
@@ -277,7 +251,7 @@ func testPurgeBoundary(t *testing.T, b Backend) {
 	}
 }
 
-func testOrders(t *testing.T, b Backend) {
+func testOrders(t *testing.T, b chimevoicetest.Backend) {
 	e := newEnv(t, b, sqlstore.Config{})
 	st := e.st
 	mine := provision(t, st, alice, "503", 2)
@@ -324,7 +298,7 @@ func testOrders(t *testing.T, b Backend) {
 	}
 }
 
-func testListAndSearch(t *testing.T, b Backend) {
+func testListAndSearch(t *testing.T, b chimevoicetest.Backend) {
 	e := newEnv(t, b, sqlstore.Config{})
 	st := e.st
 	nums := provision(t, st, alice, "312", 5)
@@ -372,7 +346,7 @@ func testListAndSearch(t *testing.T, b Backend) {
 	}
 }
 
-func testUpdates(t *testing.T, b Backend) {
+func testUpdates(t *testing.T, b chimevoicetest.Backend) {
 	e := newEnv(t, b, sqlstore.Config{})
 	st := e.st
 	nums := provision(t, st, alice, "617", 2)
@@ -404,12 +378,12 @@ func testUpdates(t *testing.T, b Backend) {
 	must(t, st.UpdatePhoneNumberSettings(ctx(), alice, "ACME Corp"), "settings again")
 	s, err := st.GetPhoneNumberSettings(ctx(), alice)
 	must(t, err, "get settings")
-	if s.CallingName != "ACME Corp" || !s.CallingNameUpdatedAt.Equal(Epoch) {
+	if s.CallingName != "ACME Corp" || !s.CallingNameUpdatedAt.Equal(chimevoicetest.Epoch) {
 		t.Fatalf("settings %+v", s)
 	}
 }
 
-func testQuota(t *testing.T, b Backend) {
+func testQuota(t *testing.T, b chimevoicetest.Backend) {
 	e := newEnv(t, b, sqlstore.Config{MaxPhoneNumbers: 3})
 	st := e.st
 	nums := provision(t, st, alice, "718", 3)
@@ -424,24 +398,24 @@ func testQuota(t *testing.T, b Backend) {
 	provision(t, st, bob, "718", 3)
 }
 
-func testClock(t *testing.T, b Backend) {
+func testClock(t *testing.T, b chimevoicetest.Backend) {
 	e := newEnv(t, b, sqlstore.Config{})
 	st := e.st
 	now, err := st.Now(ctx())
 	must(t, err, "now")
-	if !now.Equal(Epoch) {
-		t.Fatalf("now %s, want %s", now, Epoch)
+	if !now.Equal(chimevoicetest.Epoch) {
+		t.Fatalf("now %s, want %s", now, chimevoicetest.Epoch)
 	}
 	now, err = st.AdvanceClock(ctx(), 90*time.Minute)
 	must(t, err, "advance")
-	if want := Epoch.Add(90 * time.Minute); !now.Equal(want) {
+	if want := chimevoicetest.Epoch.Add(90 * time.Minute); !now.Equal(want) {
 		t.Fatalf("after advance: %s, want %s", now, want)
 	}
-	_, err = st.SetClock(ctx(), Epoch)
+	_, err = st.SetClock(ctx(), chimevoicetest.Epoch)
 	wantCode(t, err, chimevoice.CodeBadRequest, "set the clock backwards")
 	_, err = st.AdvanceClock(ctx(), -time.Second)
 	wantCode(t, err, chimevoice.CodeBadRequest, "advance by a negative duration")
-	set := Epoch.Add(48 * time.Hour)
+	set := chimevoicetest.Epoch.Add(48 * time.Hour)
 	now, err = st.SetClock(ctx(), set)
 	must(t, err, "set")
 	if !now.Equal(set) {
@@ -467,7 +441,7 @@ func testClock(t *testing.T, b Backend) {
 // testConcurrentDeleteRestore has owners delete and restore their numbers
 // while others hammer the same numbers with batch deletes that must fail or
 // be no-ops, and checks every acknowledged change is there.
-func testConcurrentDeleteRestore(t *testing.T, b Backend) {
+func testConcurrentDeleteRestore(t *testing.T, b chimevoicetest.Backend) {
 	e := newEnv(t, b, sqlstore.Config{})
 	st := e.st
 	nums := provision(t, st, alice, "305", 24)
@@ -537,7 +511,7 @@ func testConcurrentDeleteRestore(t *testing.T, b Backend) {
 
 // testConcurrentOrders has two accounts order the same numbers at once:
 // each number ends up owned by exactly one of them.
-func testConcurrentOrders(t *testing.T, b Backend) {
+func testConcurrentOrders(t *testing.T, b chimevoicetest.Backend) {
 	e := newEnv(t, b, sqlstore.Config{})
 	st := e.st
 	stores := []*sqlstore.Store{st, st}
@@ -611,7 +585,7 @@ func testConcurrentOrders(t *testing.T, b Backend) {
 
 // testConcurrentQuota orders one number at a time from many goroutines
 // under a quota: exactly the quota's worth succeed.
-func testConcurrentQuota(t *testing.T, b Backend) {
+func testConcurrentQuota(t *testing.T, b chimevoicetest.Backend) {
 	const limit, tries = 5, 12
 	e := newEnv(t, b, sqlstore.Config{MaxPhoneNumbers: limit})
 	stores := []*sqlstore.Store{e.st, e.st}
@@ -646,7 +620,7 @@ func testConcurrentQuota(t *testing.T, b Backend) {
 
 // testConcurrentClock advances the clock from many goroutines (and
 // replicas): every advance counts.
-func testConcurrentClock(t *testing.T, b Backend) {
+func testConcurrentClock(t *testing.T, b chimevoicetest.Backend) {
 	e := newEnv(t, b, sqlstore.Config{})
 	stores := []*sqlstore.Store{e.st, e.st}
 	if b.Replicas {
@@ -665,7 +639,7 @@ func testConcurrentClock(t *testing.T, b Backend) {
 	for _, st := range stores {
 		now, err := st.Now(ctx())
 		must(t, err, "now")
-		if want := Epoch.Add(n * time.Hour); !now.Equal(want) {
+		if want := chimevoicetest.Epoch.Add(n * time.Hour); !now.Equal(want) {
 			t.Fatalf("after %d concurrent advances of 1h: %s, want %s", n, now, want)
 		}
 	}
@@ -674,7 +648,7 @@ func testConcurrentClock(t *testing.T, b Backend) {
 // testReplicas runs two stores on one database, as two server processes:
 // the clock moved on one is the clock of the other, and purges and order
 // completions running on both happen once.
-func testReplicas(t *testing.T, b Backend) {
+func testReplicas(t *testing.T, b chimevoicetest.Backend) {
 	if !b.Replicas {
 		t.Skip("the backend does not run replicas")
 	}
@@ -685,7 +659,7 @@ func testReplicas(t *testing.T, b Backend) {
 	must(t, err, "advance on the replica")
 	now, err := a.Now(ctx())
 	must(t, err, "now")
-	if want := Epoch.Add(30 * time.Minute); !now.Equal(want) {
+	if want := chimevoicetest.Epoch.Add(30 * time.Minute); !now.Equal(want) {
 		t.Fatalf("store a says %s after replica advanced to %s", now, want)
 	}
 	// A write on a uses the clock moved by r.
@@ -700,9 +674,7 @@ func testReplicas(t *testing.T, b Backend) {
 	}
 	// Move the clock past retention without running due work, then purge
 	// on both stores at once.
-	e.clock.mu.Lock()
-	e.clock.now = e.clock.now.Add(2 * time.Hour)
-	e.clock.mu.Unlock()
+	e.clock.Add(2 * time.Hour)
 	var wg sync.WaitGroup
 	counts := make([]int, 4)
 	for i := range counts {
