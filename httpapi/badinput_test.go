@@ -1,9 +1,15 @@
 package httpapi_test
 
 import (
+	"bufio"
+	"encoding/json"
 	"fmt"
+	"io"
+	"net"
+	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/chimesdkvoice"
@@ -138,4 +144,39 @@ func TestBadInputs(t *testing.T) {
 			t.Fatalf("status %s", got.Status)
 		}
 	})
+}
+
+// TestUnparsableRequestsGetTheAWSShape: requests net/http refuses before
+// any handler (a bad percent-escape in the path, a malformed header line)
+// are answered in the AWS error shape, not net/http's plain text.
+func TestUnparsableRequestsGetTheAWSShape(t *testing.T) {
+	srv := chimevoicetest.New(t, chimevoicetest.Options{})
+	addr := strings.TrimPrefix(srv.URL, "http://")
+	for _, tc := range []struct{ name, request string }{
+		{"bad percent-escape in the path", "GET /phone-numbers/%zz HTTP/1.1\r\nHost: " + addr + "\r\n\r\n"},
+		{"malformed header line", "GET /phone-numbers HTTP/1.1\r\nHost: " + addr + "\r\nno colon here\r\n\r\n"},
+		{"headers over 64 KiB", "GET /phone-numbers HTTP/1.1\r\nHost: " + addr + "\r\nX-Pad: " + strings.Repeat("a", 80<<10) + "\r\n\r\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := net.Dial("tcp", addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			c.SetDeadline(time.Now().Add(5 * time.Second))
+			go io.WriteString(c, tc.request)
+			resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+			if err != nil {
+				t.Fatalf("no answer: %v", err)
+			}
+			defer resp.Body.Close()
+			var body struct{ Code, Message string }
+			if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
+				t.Fatalf("status %d, body not JSON: %v", resp.StatusCode, err)
+			}
+			if resp.StatusCode/100 != 4 || resp.Header.Get("X-Amzn-ErrorType") != "BadRequestException" || body.Code != "BadRequest" || body.Message == "" {
+				t.Fatalf("status %d, type %q, body %+v", resp.StatusCode, resp.Header.Get("X-Amzn-ErrorType"), body)
+			}
+		})
+	}
 }

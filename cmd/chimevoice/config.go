@@ -111,6 +111,7 @@ func (c *Config) Parse(args []string, lookup func(string) (string, bool), stderr
 func (c Config) limits() httpx.Limits {
 	l := httpx.DefaultLimits()
 	l.MaxConnections = c.MaxConnections
+	l.Malformed = httpapi.Malformed
 	return l
 }
 

@@ -1,13 +1,16 @@
 package httpx
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
+	"fmt"
 	"io"
 	"log"
 	"net"
 	"net/http"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -26,6 +29,12 @@ type Limits struct {
 	// BodyGrace is how long a connection may send a body before, at the
 	// cap, it may be closed for a new connection.
 	BodyGrace time.Duration
+	// Malformed, when set, gives the header and body of the answer to a
+	// request that net/http cannot parse (a path with a bad percent-escape,
+	// a malformed header), instead of its plain-text "400 Bad Request". It
+	// receives net/http's status and text. Plain HTTP only: over TLS
+	// net/http writes its answer inside the encryption.
+	Malformed func(status int, text string) (http.Header, []byte)
 	// HeaderTimeout bounds reading a request's headers.
 	HeaderTimeout time.Duration
 	// BodyTimeout bounds reading a request's body, from the end of its
@@ -103,6 +112,7 @@ func NewServer(ln net.Listener, h http.Handler, l Limits, tlsConfig *tls.Config,
 	l = l.withDefaults()
 	cl := NewConnLimiter(ln, l.MaxConnections, l.WriteTimeout)
 	cl.bodyGrace = l.BodyGrace
+	cl.malformed = l.Malformed
 	srv := &http.Server{
 		Handler:           BodyDeadline(h, l.BodyTimeout),
 		ReadHeaderTimeout: l.HeaderTimeout,
@@ -177,6 +187,7 @@ type ConnLimiter struct {
 	max          int
 	writeTimeout time.Duration
 	bodyGrace    time.Duration
+	malformed    func(status int, text string) (http.Header, []byte)
 
 	mu     sync.Mutex
 	cond   *sync.Cond
@@ -213,7 +224,55 @@ func (c *limitedConn) Write(p []byte) (int, error) {
 	if c.writeTimeout > 0 {
 		_ = c.Conn.SetWriteDeadline(time.Now().Add(c.writeTimeout))
 	}
+	if c.l.malformed != nil {
+		if status, text, ok := parseServerError(p); ok {
+			_, err := c.Conn.Write(rewriteServerError(status, text, c.l.malformed))
+			return len(p), err
+		}
+	}
 	return c.Conn.Write(p)
+}
+
+// serverErrorHeaders are the headers net/http writes, and only it, after
+// the status line when it answers a request it could not parse. A
+// handler's answer never has them in this order right after the status
+// line: net/http writes a handler's headers sorted, Connection first.
+const serverErrorHeaders = "\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n"
+
+// parseServerError recognizes net/http's own answer to an unparsable
+// request, written in one piece, and returns its status and text.
+func parseServerError(p []byte) (status int, text string, ok bool) {
+	const proto = "HTTP/1.1 "
+	if len(p) > 1024 || !bytes.HasPrefix(p, []byte(proto)) {
+		return 0, "", false
+	}
+	line := bytes.IndexByte(p, '\r')
+	if line < len(proto)+3 || !bytes.HasPrefix(p[line:], []byte(serverErrorHeaders)) {
+		return 0, "", false
+	}
+	status, err := strconv.Atoi(string(p[len(proto) : len(proto)+3]))
+	if err != nil || status < 400 {
+		return 0, "", false
+	}
+	return status, string(p[line+len(serverErrorHeaders):]), true
+}
+
+// rewriteServerError writes the answer of status with the header and body
+// that fn gives.
+func rewriteServerError(status int, text string, fn func(int, string) (http.Header, []byte)) []byte {
+	h, body := fn(status, text)
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "HTTP/1.1 %d %s\r\n", status, http.StatusText(status))
+	h = h.Clone()
+	if h == nil {
+		h = http.Header{}
+	}
+	h.Set("Connection", "close")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	h.Write(&b)
+	b.WriteString("\r\n")
+	b.Write(body)
+	return b.Bytes()
 }
 
 func (c *limitedConn) Close() error {

@@ -189,3 +189,33 @@ func TestFitFileLimit(t *testing.T) {
 		t.Fatalf("FitFileLimit(10) = %d", got)
 	}
 }
+
+// TestMalformedRewritesOnlyNetHTTPsOwnAnswers: net/http's answer to an
+// unparsable request is replaced; a handler's plain-text 400 is not.
+func TestMalformedRewritesOnlyNetHTTPsOwnAnswers(t *testing.T) {
+	addr, _ := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Connection", "close")
+		http.Error(w, "400 Bad Request", http.StatusBadRequest)
+	}), Limits{Malformed: func(status int, text string) (http.Header, []byte) {
+		return http.Header{"X-Rewritten": {"yes"}}, []byte(text)
+	}})
+	for _, tc := range []struct {
+		request   string
+		rewritten bool
+	}{
+		{"GET /%zz HTTP/1.1\r\nHost: x\r\n\r\n", true},
+		{"GET / HTTP/1.1\r\nHost: x\r\n\r\n", false},
+	} {
+		c := dial(t, addr)
+		c.SetDeadline(time.Now().Add(5 * time.Second))
+		io.WriteString(c, tc.request)
+		resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		if got := resp.Header.Get("X-Rewritten") == "yes"; got != tc.rewritten || resp.StatusCode != 400 {
+			t.Fatalf("%q: status %d, rewritten %v, body %q", tc.request, resp.StatusCode, got, body)
+		}
+	}
+}
