@@ -166,3 +166,26 @@ func TestSecureCookieBehindAProxy(t *testing.T) {
 		})
 	}
 }
+
+// TestDatabaseSessionsExpire: a session kept in the database ends after an
+// hour without a request and 3 hours (here) after sign-in, as in memory.
+func TestDatabaseSessionsExpire(t *testing.T) {
+	srv := chimevoicetest.New(t, chimevoicetest.Options{Credentials: testCreds})
+	now := &fakeNow{t: time.Now()}
+	hs := replica(t, srv, now, console.Options{SessionIdle: time.Hour, SessionMaxAge: 3 * time.Hour})
+	u := newUser(t, hs.URL, hs.Client())
+	u.signIn("test", "test")
+	for range 3 { // active: 59 minutes between requests, up to the maximum age
+		now.Add(59 * time.Minute)
+		mustStatus(t, "active session", u.get("/console/numbers"), http.StatusOK)
+	}
+	now.Add(4 * time.Minute) // 3 h 1 min after sign-in
+	if p := u.get("/console/numbers"); p.Status != http.StatusSeeOther {
+		t.Fatalf("session past its maximum age: %d", p.Status)
+	}
+	u.signIn("test", "test")
+	now.Add(time.Hour)
+	if p := u.get("/console/numbers"); p.Status != http.StatusSeeOther {
+		t.Fatalf("session idle for an hour: %d", p.Status)
+	}
+}
