@@ -22,6 +22,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/chimevoice/chimevoice"
@@ -77,7 +78,7 @@ type Console struct {
 	sessions *sessionStore
 	guard    *signinGuard
 	throttle *throttle
-	pages    map[string]*template.Template
+	pages    func() map[string]*template.Template // parsed on first render, not at start
 	mux      *http.ServeMux
 	handler  http.Handler
 }
@@ -107,7 +108,7 @@ func New(svc chimevoice.Services, opts Options) *Console {
 		creds:    make(map[string]*sigv4.Credential, len(opts.Credentials)),
 		guard:    newSigninGuard(opts.Sessions),
 		throttle: newThrottle(opts.Now),
-		pages:    parsePages(),
+		pages:    sync.OnceValue(parsePages),
 		mux:      http.NewServeMux(),
 	}
 	for i := range opts.Credentials {
@@ -267,7 +268,7 @@ func (c *Console) render(w http.ResponseWriter, r *request, status int, page str
 		}
 	}
 	var buf bytes.Buffer
-	if err := c.pages[page].ExecuteTemplate(&buf, "layout", v); err != nil {
+	if err := c.pages()[page].ExecuteTemplate(&buf, "layout", v); err != nil {
 		c.log.Error("console: render page", "page", page, "err", err)
 		http.Error(w, "The page could not be rendered.", http.StatusInternalServerError)
 		return

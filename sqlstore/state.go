@@ -289,6 +289,33 @@ var stateSections = []stateSection{
 			{json: "AlexaRoomArn", sql: "alexa_room_arn", optional: true, def: "", check: maxLen(1024)},
 			{json: "CreatedAt", sql: "created_at", kind: kTime},
 		}},
+	// Calls of the PSTN audio service (pstn): the call, its legs, script
+	// and engine state as JSON documents, and its transcript.
+	{json: "Calls", sql: "calls", key: []string{"TransactionId"}, cols: []stateColumn{
+		{json: "TransactionId", sql: "transaction_id", check: nonEmpty},
+		{json: "AccountId", sql: "account_id", check: maxLen(12)},
+		{json: "AwsRegion", sql: "aws_region", check: maxLen(64)},
+		{json: "SipMediaApplicationId", sql: "sma_id", check: maxLen(256)},
+		{json: "SipRuleId", sql: "sip_rule_id", optional: true, def: "", check: maxLen(256)},
+		{json: "Status", sql: "status", check: oneOf(string(chimevoice.CallInProgress), string(chimevoice.CallCompleted), string(chimevoice.CallFailed))},
+		{json: "EndReason", sql: "end_reason", optional: true, def: "", check: maxLen(4096)},
+		{json: "Participants", sql: "participants", check: jsonDocument},
+		{json: "Script", sql: "script", check: jsonDocument},
+		{json: "State", sql: "state", check: jsonDocument},
+		{json: "Version", sql: "version", kind: kInt},
+		{json: "CreatedAt", sql: "created_at", kind: kTime},
+		{json: "UpdatedAt", sql: "updated_at", kind: kTime},
+		{json: "EndedAt", sql: "ended_at", kind: kNullTime, optional: true},
+		{json: "DueAt", sql: "due_at", kind: kNullTime, optional: true, future: true},
+	}},
+	{json: "CallTranscripts", sql: "call_transcripts", key: []string{"TransactionId", "Seq"},
+		refs: []stateRef{{"TransactionId", "Calls"}}, cols: []stateColumn{
+			{json: "TransactionId", sql: "transaction_id", check: nonEmpty},
+			{json: "Seq", sql: "seq", kind: kInt},
+			{json: "At", sql: "at", kind: kTime},
+			{json: "Kind", sql: "kind", check: oneOf(string(chimevoice.TranscriptEventSent), string(chimevoice.TranscriptResponseReceived), string(chimevoice.TranscriptNote))},
+			{json: "Body", sql: "body", check: jsonDocument},
+		}},
 	{json: "PoolNumbers", sql: "pool_numbers", key: []string{"E164"}, optional: true, cols: []stateColumn{
 		{json: "E164", sql: "e164", check: e164Format},
 		{json: "Country", sql: "country", check: countryFormat},
