@@ -22,6 +22,8 @@ type Services struct {
 	Settings        SettingsService
 	State           StateService
 	Stats           StatsService
+	// ConsoleSessions keeps web console sessions, shared by every replica.
+	ConsoleSessions ConsoleSessionService
 }
 
 // Check reports the services that are missing.
@@ -34,6 +36,7 @@ func (s Services) Check() error {
 		{"Numbers", s.Numbers != nil}, {"Orders", s.Orders != nil}, {"Admin", s.Admin != nil},
 		{"VoiceConnectors", s.VoiceConnectors != nil}, {"SipMedia", s.SipMedia != nil}, {"Tags", s.Tags != nil},
 		{"Accounts", s.Accounts != nil}, {"Settings", s.Settings != nil}, {"State", s.State != nil}, {"Stats", s.Stats != nil},
+		{"ConsoleSessions", s.ConsoleSessions != nil},
 	} {
 		if !f.set {
 			errs = append(errs, errors.New("services: "+f.name+" is not set"))

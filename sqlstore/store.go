@@ -768,6 +768,6 @@ func nullMS(v sql.NullInt64) time.Time {
 func (s *Store) Services() chimevoice.Services {
 	return chimevoice.Services{
 		Numbers: s, Orders: s, Admin: s, VoiceConnectors: s, SipMedia: s,
-		Tags: s, Accounts: s, Settings: s, State: s, Stats: s,
+		Tags: s, Accounts: s, Settings: s, State: s, Stats: s, ConsoleSessions: s,
 	}
 }
