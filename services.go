@@ -22,6 +22,8 @@ type Services struct {
 	Settings        SettingsService
 	State           StateService
 	Stats           StatsService
+	// ConsoleSessions keeps web console sessions, shared by every replica.
+	ConsoleSessions ConsoleSessionService
 
 	// The rest of the control plane (controlplane.md).
 	GlobalSettings      GlobalSettingsService
@@ -43,6 +45,7 @@ func (s Services) Check() error {
 		{"Accounts", s.Accounts != nil}, {"Settings", s.Settings != nil}, {"State", s.State != nil}, {"Stats", s.Stats != nil},
 		{"GlobalSettings", s.GlobalSettings != nil}, {"VoiceProfileDomains", s.VoiceProfileDomains != nil}, {"Proxy", s.Proxy != nil},
 		{"E911", s.E911 != nil}, {"UserSettings", s.UserSettings != nil},
+		{"ConsoleSessions", s.ConsoleSessions != nil},
 	} {
 		if !f.set {
 			errs = append(errs, errors.New("services: "+f.name+" is not set"))

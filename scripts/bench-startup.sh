@@ -21,14 +21,16 @@ go build -o "$work/bare" ./bench/internal/bareserver
 mkdir "$work/base"
 git archive "$base" | tar -x -C "$work/base"
 (cd "$work/base" && go build -o "$work/chimevoice-base" ./cmd/chimevoice)
+# Each build on a store of its own schema (a base revision refuses a newer one).
 "$work/chimevoice" migrate --data "$work/store.db" >/dev/null 2>&1
+"$work/chimevoice-base" migrate --data "$work/store-base.db" >/dev/null 2>&1
 
-bench() { "$work/chimevoice" bench startup --runs "$runs" "$@" | tail -n1; }
+bench() { "$work/chimevoice" bench startup --runs "$runs" "$@" | tail -n1 || echo failed; }
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for round in 1 2; do
   echo "round $round"
   echo "  bare net/http server:   $(bench -- "$work/bare" '127.0.0.1:{port}')"
-  echo "  chimevoice $base:     $(bench -- "$work/chimevoice-base" --data "$work/store.db" --listen '127.0.0.1:{port}' --log-level warn)"
+  echo "  chimevoice $base:     $(bench -- "$work/chimevoice-base" --data "$work/store-base.db" --listen '127.0.0.1:{port}' --log-level warn)"
   echo "  chimevoice (this tree): $(bench -- "$work/chimevoice" --data "$work/store.db" --listen '127.0.0.1:{port}' --log-level warn)"
   echo "  :memory: $base:       $(bench -- "$work/chimevoice-base" --data :memory: --listen '127.0.0.1:{port}' --log-level warn)"
   echo "  :memory: (this tree):   $(bench -- "$work/chimevoice" --data :memory: --listen '127.0.0.1:{port}' --log-level warn)"

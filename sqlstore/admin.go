@@ -38,6 +38,11 @@ func (s *Store) SetClock(ctx context.Context, t time.Time) (time.Time, error) {
 	})
 }
 
+// MaxClockAhead is how far the service clock may run ahead of the real
+// clock: offsets are durations, which end at 292 years, and deadlines are
+// computed by adding retention and latency to the service time.
+const MaxClockAhead = 250 * 365 * 24 * time.Hour
+
 // moveClock stores a new clock offset and then runs the work that became due.
 // The offset row is read with a row lock, so that concurrent moves on
 // several replicas apply one after the other (two Advance calls of an hour
@@ -53,6 +58,10 @@ func (s *Store) moveClock(ctx context.Context, target func(now time.Time) (time.
 		t, err := target(serviceTimeAt(base, cur))
 		if err != nil {
 			return err
+		}
+		if t.Sub(base) > MaxClockAhead {
+			return chimevoice.Errorf(chimevoice.CodeBadRequest, "The service clock cannot move to %s: it can be at most %d years ahead of the real clock (until %s).",
+				t.UTC().Format(time.RFC3339), MaxClockAhead/(365*24*time.Hour), base.Add(MaxClockAhead).UTC().Format(time.RFC3339))
 		}
 		off = max(t.Truncate(time.Millisecond).Sub(base).Milliseconds(), cur)
 		_, err = tx.exec(ctx, `INSERT INTO meta (key, value) VALUES ('clock_offset_ms', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, strconv.FormatInt(off, 10))
