@@ -20,8 +20,10 @@ type VoiceProfileDomain struct {
 	Description string
 	KMSKeyARN   string
 	ARN         string
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// ClientRequestToken is the token of the create that made it ("" for none).
+	ClientRequestToken string
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
 }
 
 // CreateVoiceProfileDomainRequest is a CreateVoiceProfileDomain request.

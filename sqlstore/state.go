@@ -147,7 +147,7 @@ var (
 )
 
 // stateSections are the tables of a snapshot, parents before children.
-var stateSections = []stateSection{
+var stateSections = append([]stateSection{
 	{json: "PhoneNumbers", sql: "phone_numbers", key: []string{"E164"}, cols: []stateColumn{
 		{json: "E164", sql: "e164", check: e164Format},
 		{json: "AccountId", sql: "account_id", check: accountFormat},
@@ -326,7 +326,7 @@ var stateSections = []stateSection{
 		{json: "City", sql: "city", optional: true, def: "", check: maxLen(100)},
 		{json: "State", sql: "state", optional: true, def: "", check: maxLen(100)},
 	}},
-}
+}, controlPlaneSections...) // state_controlplane.go
 
 // section returns the section called name.
 func section(name string) *stateSection {

@@ -2,13 +2,10 @@ package sqlstore
 
 import "github.com/chimevoice/chimevoice"
 
-// The snapshot sections of the control-plane tables of migration 0005.
-// They come after every section they reference (proxy sessions reference
-// Voice Connectors).
-func init() {
-	stateSections = append(stateSections, controlPlaneSections...)
-}
-
+// controlPlaneSections are the snapshot sections of the control-plane
+// tables of migration 0005, at the end of stateSections: after every
+// section they reference (proxy sessions reference Voice Connectors, user
+// settings users).
 var controlPlaneSections = []stateSection{
 	{json: "GlobalSettings", sql: "global_settings", key: []string{"AccountId"}, cols: []stateColumn{
 		{json: "AccountId", sql: "account_id", check: accountFormat},
