@@ -73,14 +73,15 @@ type ProxySession struct {
 	CreatedAt               time.Time
 	UpdatedAt               time.Time
 	EndedAt                 time.Time // zero unless Closed
+	ExpiresAt               time.Time // when an Open session closes (zero: never)
 }
 
-// ExpiresAt is when an Open session closes (zero: never).
-func (p *ProxySession) ExpiresAt() time.Time {
-	if p.ExpiryMinutes == 0 {
-		return time.Time{}
+// SetExpiry sets the expiry in minutes, counted from the creation (0: never).
+func (p *ProxySession) SetExpiry(minutes int) {
+	p.ExpiryMinutes, p.ExpiresAt = minutes, time.Time{}
+	if minutes > 0 {
+		p.ExpiresAt = p.CreatedAt.Add(time.Duration(minutes) * time.Minute)
 	}
-	return p.CreatedAt.Add(time.Duration(p.ExpiryMinutes) * time.Minute)
 }
 
 // CreateProxySessionRequest is a CreateProxySession request.

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -69,58 +70,62 @@ func (s *Store) DeleteVoiceConnectorProxy(ctx context.Context, c chimevoice.Call
 	return err
 }
 
-const proxySessionCols = `id, account_id, voice_connector_id, name, status, expiry_minutes, capabilities, number_selection_behavior,
-	geo_match_level, geo_match_country, geo_match_area_code, created_at, updated_at, ended_at`
+var proxySessionsTable = newTable("ProxySessions", "proxy session", fieldMap[chimevoice.ProxySession]{
+	"Id": func(p *chimevoice.ProxySession) any { return &p.ID }, "AccountId": func(p *chimevoice.ProxySession) any { return &p.AccountID },
+	"VoiceConnectorId": func(p *chimevoice.ProxySession) any { return &p.VoiceConnectorID }, "Name": func(p *chimevoice.ProxySession) any { return &p.Name },
+	"Status": func(p *chimevoice.ProxySession) any { return &p.Status }, "ExpiryMinutes": func(p *chimevoice.ProxySession) any { return &p.ExpiryMinutes },
+	"Capabilities":            func(p *chimevoice.ProxySession) any { return (*capabilityList)(&p.Capabilities) },
+	"NumberSelectionBehavior": func(p *chimevoice.ProxySession) any { return &p.NumberSelectionBehavior },
+	"GeoMatchLevel":           func(p *chimevoice.ProxySession) any { return &p.GeoMatchLevel },
+	"GeoMatchCountry":         func(p *chimevoice.ProxySession) any { return &p.GeoMatchCountry },
+	"GeoMatchAreaCode":        func(p *chimevoice.ProxySession) any { return &p.GeoMatchAreaCode },
+	"CreatedAt":               func(p *chimevoice.ProxySession) any { return &p.CreatedAt }, "UpdatedAt": func(p *chimevoice.ProxySession) any { return &p.UpdatedAt },
+	"EndedAt": func(p *chimevoice.ProxySession) any { return &p.EndedAt }, "ExpiresAt": func(p *chimevoice.ProxySession) any { return &p.ExpiresAt },
+}, func(p *chimevoice.ProxySession) { p.Participants = []chimevoice.ProxyParticipant{} })
 
-func scanProxySession(sc scanner) (*chimevoice.ProxySession, error) {
-	var p chimevoice.ProxySession
-	var status, caps string
-	var created, updated int64
-	var ended sql.NullInt64
-	if err := sc.Scan(&p.ID, &p.AccountID, &p.VoiceConnectorID, &p.Name, &status, &p.ExpiryMinutes, &caps, &p.NumberSelectionBehavior,
-		&p.GeoMatchLevel, &p.GeoMatchCountry, &p.GeoMatchAreaCode, &created, &updated, &ended); err != nil {
-		return nil, err
+// capabilityList keeps a session's capabilities in one column, comma-separated.
+type capabilityList []string
+
+// Scan implements sql.Scanner.
+func (c *capabilityList) Scan(src any) error {
+	var s sql.NullString
+	if err := s.Scan(src); err != nil {
+		return err
 	}
-	p.Status = chimevoice.ProxySessionStatus(status)
-	p.Capabilities = strings.Split(caps, ",")
-	p.CreatedAt, p.UpdatedAt, p.EndedAt = fromMS(created), fromMS(updated), nullMS(ended)
-	return &p, nil
+	*c = strings.Split(s.String, ",")
+	return nil
 }
 
-func proxySessionNotFound(id string) error {
-	return chimevoice.Errorf(chimevoice.CodeNotFound, "The proxy session %s was not found.", id)
-}
+// Value implements driver.Valuer.
+func (c *capabilityList) Value() (driver.Value, error) { return strings.Join(*c, ","), nil }
 
 // settle reports an Open session past its expiry as the due-work pass will
 // leave it: Closed at its expiry.
 func settle(p *chimevoice.ProxySession, now time.Time) {
-	if exp := p.ExpiresAt(); p.Status == chimevoice.ProxyOpen && !exp.IsZero() && !exp.After(now) {
+	if exp := p.ExpiresAt; p.Status == chimevoice.ProxyOpen && !exp.IsZero() && !exp.After(now) {
 		p.Status, p.EndedAt, p.UpdatedAt = chimevoice.ProxyClosed, exp, exp
 	}
 }
 
 // loadParticipants fills in the participants of sessions.
 func (s *Store) loadParticipants(ctx context.Context, q querier, ps []*chimevoice.ProxySession) error {
-	for _, p := range ps {
-		parts, err := collect(ctx, s, q, "proxy participants", func(sc scanner) (chimevoice.ProxyParticipant, error) {
-			var pp chimevoice.ProxyParticipant
-			return pp, sc.Scan(&pp.PhoneNumber, &pp.ProxyPhoneNumber)
-		}, `SELECT phone_number, proxy_phone_number FROM proxy_session_participants WHERE session_id = ? ORDER BY position`, p.ID)
-		if err != nil {
-			return err
-		}
-		p.Participants = parts
-	}
-	return nil
+	return fill(ctx, s, q, "proxy participants", ps, func(p *chimevoice.ProxySession) string { return p.ID },
+		`SELECT session_id, phone_number, proxy_phone_number FROM proxy_session_participants WHERE %s ORDER BY session_id, position`, "session_id", nil,
+		func(pp *chimevoice.ProxyParticipant) []any { return []any{&pp.PhoneNumber, &pp.ProxyPhoneNumber} },
+		func(p *chimevoice.ProxySession, pp chimevoice.ProxyParticipant) {
+			p.Participants = append(p.Participants, pp)
+		})
 }
 
+// getProxySession reads a session of the account's Voice Connector vcID,
+// as it is at now; inside a write transaction its row is locked.
 func (s *Store) getProxySession(ctx context.Context, q querier, account, vcID, id string, now time.Time) (*chimevoice.ProxySession, error) {
-	p, err := scanProxySession(q.queryRow(ctx, `SELECT `+proxySessionCols+` FROM proxy_sessions WHERE id = ? AND account_id = ? AND voice_connector_id = ?`, id, account, vcID))
-	if isNoRows(err) {
-		return nil, proxySessionNotFound(id)
+	p, err := get(ctx, s, q, proxySessionsTable, account, id)
+	if err == nil && p.VoiceConnectorID != vcID {
+		err = proxySessionsTable.notFound(id)
 	}
 	if err != nil {
-		return nil, s.wrap(err, "get proxy session")
+		return nil, err
 	}
 	settle(p, now)
 	return p, s.loadParticipants(ctx, q, []*chimevoice.ProxySession{p})
@@ -206,8 +211,9 @@ func (s *Store) CreateProxySession(ctx context.Context, c chimevoice.Caller, r c
 			pool = slices.DeleteFunc(pool, func(pc proxyCandidate) bool { return !slices.Contains(cfg.PhoneNumberCountries, pc.country) })
 		}
 		p := &chimevoice.ProxySession{ID: uuid.NewString(), AccountID: c.AccountID, VoiceConnectorID: r.VoiceConnectorID, Name: r.Name,
-			Status: chimevoice.ProxyOpen, ExpiryMinutes: r.ExpiryMinutes, Capabilities: r.Capabilities, NumberSelectionBehavior: r.NumberSelectionBehavior,
+			Status: chimevoice.ProxyOpen, Capabilities: r.Capabilities, NumberSelectionBehavior: r.NumberSelectionBehavior,
 			GeoMatchLevel: r.GeoMatchLevel, GeoMatchCountry: r.GeoMatchCountry, GeoMatchAreaCode: r.GeoMatchAreaCode, CreatedAt: tx.now, UpdatedAt: tx.now}
+		p.SetExpiry(r.ExpiryMinutes)
 		for i, part := range r.Participants {
 			if slices.ContainsFunc(pool, func(pc proxyCandidate) bool { return pc.e164 == part }) {
 				return chimevoice.FieldErrorf(fmt.Sprintf("ParticipantPhoneNumbers[%d]", i), "%s is a proxy phone number of the Voice Connector, not a participant.", part)
@@ -240,13 +246,7 @@ func (s *Store) CreateProxySession(ctx context.Context, c chimevoice.Caller, r c
 			}
 			p.Participants = append(p.Participants, chimevoice.ProxyParticipant{PhoneNumber: part, ProxyPhoneNumber: proxyNumber})
 		}
-		var expires any
-		if exp := p.ExpiresAt(); !exp.IsZero() {
-			expires = ms(exp)
-		}
-		if _, err := tx.exec(ctx, `INSERT INTO proxy_sessions (`+proxySessionCols+`, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)`,
-			p.ID, p.AccountID, p.VoiceConnectorID, p.Name, string(p.Status), p.ExpiryMinutes, strings.Join(p.Capabilities, ","), p.NumberSelectionBehavior,
-			p.GeoMatchLevel, p.GeoMatchCountry, p.GeoMatchAreaCode, ms(tx.now), ms(tx.now), expires); err != nil {
+		if err := proxySessionsTable.insert(ctx, tx, p); err != nil {
 			return err
 		}
 		for i, pp := range p.Participants {
@@ -298,19 +298,19 @@ func (s *Store) ListProxySessions(ctx context.Context, c chimevoice.Caller, vcID
 	if err != nil {
 		return nil, "", err
 	}
-	query := `SELECT ` + proxySessionCols + ` FROM proxy_sessions WHERE account_id = ? AND voice_connector_id = ?`
-	args := []any{c.AccountID, vcID}
+	where := ` AND voice_connector_id = ?`
+	args := []any{vcID}
 	switch f.Status {
 	case chimevoice.ProxyOpen:
-		query += ` AND status = 'Open' AND (expires_at IS NULL OR expires_at > ?)`
+		where += ` AND status = 'Open' AND (expires_at IS NULL OR expires_at > ?)`
 		args = append(args, ms(now))
 	case chimevoice.ProxyClosed:
-		query += ` AND (status = 'Closed' OR (status = 'Open' AND expires_at <= ?))`
+		where += ` AND (status = 'Closed' OR (status = 'Open' AND expires_at <= ?))`
 		args = append(args, ms(now))
 	case chimevoice.ProxyInProgress:
-		query += ` AND status = 'InProgress'`
+		where += ` AND status = 'InProgress'`
 	}
-	ps, next, err := listPage(ctx, s, "ps1", f.Page, query, args, scanProxySession,
+	ps, next, err := list(ctx, s, proxySessionsTable, "ps1", f.Page, c.AccountID, where, args,
 		func(p *chimevoice.ProxySession) (time.Time, string) { return p.CreatedAt, p.ID })
 	if err != nil {
 		return nil, "", err
@@ -328,10 +328,7 @@ func (s *Store) UpdateProxySession(ctx context.Context, c chimevoice.Caller, vcI
 	}
 	var out *chimevoice.ProxySession
 	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
-		if err := s.lockRow(ctx, tx, "proxy_sessions", c.AccountID, id, proxySessionNotFound(id)); err != nil {
-			return err
-		}
-		p, err := s.getProxySession(ctx, tx, c.AccountID, vcID, id, tx.now)
+		p, err := s.getProxySession(ctx, tx, c.AccountID, vcID, id, tx.now) // locks the row
 		if err != nil {
 			return err
 		}
@@ -340,13 +337,10 @@ func (s *Store) UpdateProxySession(ctx context.Context, c chimevoice.Caller, vcI
 		}
 		p.Capabilities = caps
 		if expiry > 0 {
-			p.ExpiryMinutes = expiry
+			p.SetExpiry(expiry)
 		}
 		p.UpdatedAt = tx.now
-		var expires any
-		if exp := p.ExpiresAt(); !exp.IsZero() {
-			expires = ms(exp)
-		}
+		expires := &msTime{t: &p.ExpiresAt, null: true}
 		if _, err := tx.exec(ctx, `UPDATE proxy_sessions SET capabilities = ?, expiry_minutes = ?, expires_at = ?, updated_at = ? WHERE id = ?`,
 			strings.Join(caps, ","), p.ExpiryMinutes, expires, ms(tx.now), id); err != nil {
 			return err
@@ -376,7 +370,7 @@ func (s *Store) DeleteProxySession(ctx context.Context, c chimevoice.Caller, vcI
 			return s.wrap(err, "rows affected")
 		}
 		if n == 0 {
-			return proxySessionNotFound(id)
+			return proxySessionsTable.notFound(id)
 		}
 		return nil
 	})
