@@ -11,7 +11,7 @@ func (s *Server) registerE911() {
 	if s.svc.E911 == nil {
 		return
 	}
-	s.handle("ValidateE911Address", s.validateE911Address)
+	s.handle("ValidateE911Address", op(s.validateE911Address))
 }
 
 type addressOut struct {
@@ -37,17 +37,13 @@ type candidateAddressOut struct {
 	Country         string `json:"country,omitempty"`
 }
 
-func (s *Server) validateE911Address(ctx context.Context, c *call) (any, error) {
-	var in chimevoice.E911Address
-	var raw struct {
-		AwsAccountId, StreetNumber, StreetInfo, City, State, Country, PostalCode string
-	}
-	if err := c.decode(&raw); err != nil {
-		return nil, err
-	}
-	in = chimevoice.E911Address{AwsAccountID: raw.AwsAccountId, StreetNumber: raw.StreetNumber, StreetInfo: raw.StreetInfo,
-		City: raw.City, State: raw.State, Country: raw.Country, PostalCode: raw.PostalCode}
-	r, err := s.svc.E911.ValidateE911Address(ctx, c.caller, in)
+type validateE911AddressIn struct {
+	AwsAccountId, StreetNumber, StreetInfo, City, State, Country, PostalCode string
+}
+
+func (s *Server) validateE911Address(ctx context.Context, c chimevoice.Caller, in validateE911AddressIn) (any, error) {
+	r, err := s.svc.E911.ValidateE911Address(ctx, c, chimevoice.E911Address{AwsAccountID: in.AwsAccountId, StreetNumber: in.StreetNumber,
+		StreetInfo: in.StreetInfo, City: in.City, State: in.State, Country: in.Country, PostalCode: in.PostalCode})
 	if err != nil {
 		return nil, err
 	}

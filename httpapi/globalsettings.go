@@ -13,7 +13,7 @@ func (s *Server) registerGlobalSettings() {
 		return
 	}
 	s.handle("GetGlobalSettings", s.getGlobalSettings)
-	s.handle("UpdateGlobalSettings", s.updateGlobalSettings)
+	s.handle("UpdateGlobalSettings", op(s.updateGlobalSettings))
 }
 
 type cdrSettingsOut struct {
@@ -37,14 +37,12 @@ func (s *Server) getGlobalSettings(ctx context.Context, c *call) (any, error) {
 	return out, nil
 }
 
-func (s *Server) updateGlobalSettings(ctx context.Context, c *call) (any, error) {
-	var in struct {
-		VoiceConnector  *struct{ CdrBucket string }
-		BusinessCalling *struct{ CdrBucket string }
-	}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
+type updateGlobalSettingsIn struct {
+	VoiceConnector  *struct{ CdrBucket string }
+	BusinessCalling *struct{ CdrBucket string }
+}
+
+func (s *Server) updateGlobalSettings(ctx context.Context, c chimevoice.Caller, in updateGlobalSettingsIn) (any, error) {
 	var u chimevoice.GlobalSettingsUpdate
 	if in.VoiceConnector != nil {
 		u.CdrBucket = &in.VoiceConnector.CdrBucket
@@ -52,5 +50,5 @@ func (s *Server) updateGlobalSettings(ctx context.Context, c *call) (any, error)
 	if in.BusinessCalling != nil {
 		u.BusinessCallingCdrBucket = &in.BusinessCalling.CdrBucket
 	}
-	return nil, s.svc.GlobalSettings.UpdateGlobalSettings(ctx, c.caller, u)
+	return nil, s.svc.GlobalSettings.UpdateGlobalSettings(ctx, c, u)
 }

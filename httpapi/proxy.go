@@ -12,13 +12,13 @@ func (s *Server) registerProxy() {
 	if s.svc.Proxy == nil {
 		return
 	}
-	s.handle("PutVoiceConnectorProxy", s.putVoiceConnectorProxy)
+	s.handle("PutVoiceConnectorProxy", op(s.putVoiceConnectorProxy))
 	s.handle("GetVoiceConnectorProxy", s.getVoiceConnectorProxy)
 	s.handle("DeleteVoiceConnectorProxy", deleter("VoiceConnectorId", s.svc.Proxy.DeleteVoiceConnectorProxy))
-	s.handle("CreateProxySession", s.createProxySession)
+	s.handle("CreateProxySession", op(s.createProxySession))
 	s.handle("GetProxySession", s.getProxySession)
-	s.handle("ListProxySessions", s.listProxySessions)
-	s.handle("UpdateProxySession", s.updateProxySession)
+	s.handle("ListProxySessions", op(s.listProxySessions))
+	s.handle("UpdateProxySession", op(s.updateProxySession))
 	s.handle("DeleteProxySession", s.deleteProxySession)
 }
 
@@ -37,25 +37,19 @@ func proxyOutput(p *chimevoice.Proxy) any {
 	return struct{ Proxy proxyOut }{proxyOut{p.DefaultSessionExpiryMinutes, p.Disabled, p.FallBackPhoneNumber, countries}}
 }
 
-func (s *Server) putVoiceConnectorProxy(ctx context.Context, c *call) (any, error) {
-	var in struct {
-		VoiceConnectorId            string
-		DefaultSessionExpiryMinutes int
-		PhoneNumberPoolCountries    []string
-		FallBackPhoneNumber         string
-		Disabled                    bool
-	}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	p, err := s.svc.Proxy.PutVoiceConnectorProxy(ctx, c.caller, in.VoiceConnectorId, chimevoice.Proxy{
+type putVoiceConnectorProxyIn struct {
+	VoiceConnectorId            string
+	DefaultSessionExpiryMinutes int
+	PhoneNumberPoolCountries    []string
+	FallBackPhoneNumber         string
+	Disabled                    bool
+}
+
+func (s *Server) putVoiceConnectorProxy(ctx context.Context, c chimevoice.Caller, in putVoiceConnectorProxyIn) (any, error) {
+	return out(proxyOutput)(s.svc.Proxy.PutVoiceConnectorProxy(ctx, c, in.VoiceConnectorId, chimevoice.Proxy{
 		DefaultSessionExpiryMinutes: in.DefaultSessionExpiryMinutes, PhoneNumberCountries: in.PhoneNumberPoolCountries,
 		FallBackPhoneNumber: in.FallBackPhoneNumber, Disabled: in.Disabled,
-	})
-	if err != nil {
-		return nil, err
-	}
-	return proxyOutput(p), nil
+	}))
 }
 
 func (s *Server) getVoiceConnectorProxy(ctx context.Context, c *call) (any, error) {
@@ -112,73 +106,51 @@ func proxySessionOutput(p *chimevoice.ProxySession) any {
 	return struct{ ProxySession proxySessionOut }{proxySession(p)}
 }
 
-func (s *Server) createProxySession(ctx context.Context, c *call) (any, error) {
-	var in struct {
-		VoiceConnectorId        string
-		ParticipantPhoneNumbers []string
-		Name                    string
-		ExpiryMinutes           int
-		Capabilities            []string
-		NumberSelectionBehavior string
-		GeoMatchLevel           string
-		GeoMatchParams          geoMatchParamsIO
-	}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	p, err := s.svc.Proxy.CreateProxySession(ctx, c.caller, chimevoice.CreateProxySessionRequest{
+type createProxySessionIn struct {
+	VoiceConnectorId        string
+	ParticipantPhoneNumbers []string
+	Name                    string
+	ExpiryMinutes           int
+	Capabilities            []string
+	NumberSelectionBehavior string
+	GeoMatchLevel           string
+	GeoMatchParams          geoMatchParamsIO
+}
+
+func (s *Server) createProxySession(ctx context.Context, c chimevoice.Caller, in createProxySessionIn) (any, error) {
+	return out(proxySessionOutput)(s.svc.Proxy.CreateProxySession(ctx, c, chimevoice.CreateProxySessionRequest{
 		VoiceConnectorID: in.VoiceConnectorId, Participants: in.ParticipantPhoneNumbers, Name: in.Name, ExpiryMinutes: in.ExpiryMinutes,
 		Capabilities: in.Capabilities, NumberSelectionBehavior: in.NumberSelectionBehavior, GeoMatchLevel: in.GeoMatchLevel,
 		GeoMatchCountry: in.GeoMatchParams.Country, GeoMatchAreaCode: in.GeoMatchParams.AreaCode,
-	})
-	if err != nil {
-		return nil, err
-	}
-	return proxySessionOutput(p), nil
+	}))
 }
 
 func (s *Server) getProxySession(ctx context.Context, c *call) (any, error) {
-	p, err := s.svc.Proxy.GetProxySession(ctx, c.caller, c.str("VoiceConnectorId"), c.str("ProxySessionId"))
-	if err != nil {
-		return nil, err
-	}
-	return proxySessionOutput(p), nil
+	return out(proxySessionOutput)(s.svc.Proxy.GetProxySession(ctx, c.caller, c.str("VoiceConnectorId"), c.str("ProxySessionId")))
 }
 
-func (s *Server) listProxySessions(ctx context.Context, c *call) (any, error) {
-	var in struct {
-		VoiceConnectorId string
-		Status           string
-		MaxResults       int
-		NextToken        string
-	}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	ps, next, err := s.svc.Proxy.ListProxySessions(ctx, c.caller, in.VoiceConnectorId, chimevoice.ProxySessionFilter{
+type listProxySessionsIn struct {
+	VoiceConnectorId string
+	Status           string
+	MaxResults       int
+	NextToken        string
+}
+
+func (s *Server) listProxySessions(ctx context.Context, c chimevoice.Caller, in listProxySessionsIn) (any, error) {
+	return page("ProxySessions", proxySession)(s.svc.Proxy.ListProxySessions(ctx, c, in.VoiceConnectorId, chimevoice.ProxySessionFilter{
 		Status: chimevoice.ProxySessionStatus(in.Status), Page: chimevoice.Page{Limit: in.MaxResults, NextToken: in.NextToken},
-	})
-	if err != nil {
-		return nil, err
-	}
-	return listed("ProxySessions", convert(ps, proxySession), next), nil
+	}))
 }
 
-func (s *Server) updateProxySession(ctx context.Context, c *call) (any, error) {
-	var in struct {
-		VoiceConnectorId string
-		ProxySessionId   string
-		Capabilities     []string
-		ExpiryMinutes    int
-	}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	p, err := s.svc.Proxy.UpdateProxySession(ctx, c.caller, in.VoiceConnectorId, in.ProxySessionId, in.Capabilities, in.ExpiryMinutes)
-	if err != nil {
-		return nil, err
-	}
-	return proxySessionOutput(p), nil
+type updateProxySessionIn struct {
+	VoiceConnectorId string
+	ProxySessionId   string
+	Capabilities     []string
+	ExpiryMinutes    int
+}
+
+func (s *Server) updateProxySession(ctx context.Context, c chimevoice.Caller, in updateProxySessionIn) (any, error) {
+	return out(proxySessionOutput)(s.svc.Proxy.UpdateProxySession(ctx, c, in.VoiceConnectorId, in.ProxySessionId, in.Capabilities, in.ExpiryMinutes))
 }
 
 func (s *Server) deleteProxySession(ctx context.Context, c *call) (any, error) {

@@ -13,7 +13,7 @@ func (s *Server) registerUserSettings() {
 		return
 	}
 	s.handle("GetUserSettings", s.getUserSettings)
-	s.handle("UpdateUserSettings", s.updateUserSettings)
+	s.handle("UpdateUserSettings", op(s.updateUserSettings))
 }
 
 type userSettingsIO struct {
@@ -28,13 +28,11 @@ func (s *Server) getUserSettings(ctx context.Context, c *call) (any, error) {
 	return struct{ UserSettings userSettingsIO }{userSettingsIO{*ts}}, nil
 }
 
-func (s *Server) updateUserSettings(ctx context.Context, c *call) (any, error) {
-	var in struct {
-		AccountId, UserId string
-		UserSettings      userSettingsIO
-	}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	return nil, s.svc.UserSettings.UpdateUserSettings(ctx, c.caller, in.AccountId, in.UserId, in.UserSettings.Telephony)
+type updateUserSettingsIn struct {
+	AccountId, UserId string
+	UserSettings      userSettingsIO
+}
+
+func (s *Server) updateUserSettings(ctx context.Context, c chimevoice.Caller, in updateUserSettingsIn) (any, error) {
+	return nil, s.svc.UserSettings.UpdateUserSettings(ctx, c, in.AccountId, in.UserId, in.UserSettings.Telephony)
 }

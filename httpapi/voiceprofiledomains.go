@@ -13,10 +13,10 @@ func (s *Server) registerVoiceProfileDomains() {
 	if vp == nil {
 		return
 	}
-	s.handle("CreateVoiceProfileDomain", s.createVoiceProfileDomain)
+	s.handle("CreateVoiceProfileDomain", op(s.createVoiceProfileDomain))
 	s.handle("GetVoiceProfileDomain", getter("VoiceProfileDomainId", vp.GetVoiceProfileDomain, voiceProfileDomainOutput))
 	s.handle("ListVoiceProfileDomains", lister("VoiceProfileDomains", vp.ListVoiceProfileDomains, voiceProfileDomainSummary))
-	s.handle("UpdateVoiceProfileDomain", s.updateVoiceProfileDomain)
+	s.handle("UpdateVoiceProfileDomain", op(s.updateVoiceProfileDomain))
 	s.handle("DeleteVoiceProfileDomain", deleter("VoiceProfileDomainId", vp.DeleteVoiceProfileDomain))
 }
 
@@ -45,39 +45,27 @@ func voiceProfileDomainOutput(d *chimevoice.VoiceProfileDomain) any {
 	return struct{ VoiceProfileDomain voiceProfileDomainOut }{voiceProfileDomainOut{voiceProfileDomainSummary(d), sseIO{d.KMSKeyARN}}}
 }
 
-func (s *Server) createVoiceProfileDomain(ctx context.Context, c *call) (any, error) {
-	var in struct {
-		Name                              string
-		Description                       string
-		ServerSideEncryptionConfiguration sseIO
-		ClientRequestToken                string
-		Tags                              []tagIn
-	}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	d, err := s.svc.VoiceProfileDomains.CreateVoiceProfileDomain(ctx, c.caller, chimevoice.CreateVoiceProfileDomainRequest{
-		Name: in.Name, Description: in.Description, KMSKeyARN: in.ServerSideEncryptionConfiguration.KmsKeyArn,
-		ClientRequestToken: in.ClientRequestToken, Tags: tags(in.Tags),
-	})
-	if err != nil {
-		return nil, err
-	}
-	return voiceProfileDomainOutput(d), nil
+type createVoiceProfileDomainIn struct {
+	Name                              string
+	Description                       string
+	ServerSideEncryptionConfiguration sseIO
+	ClientRequestToken                string
+	Tags                              []tagIn
 }
 
-func (s *Server) updateVoiceProfileDomain(ctx context.Context, c *call) (any, error) {
-	var in struct {
-		VoiceProfileDomainId string
-		Name                 *string
-		Description          *string
-	}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	d, err := s.svc.VoiceProfileDomains.UpdateVoiceProfileDomain(ctx, c.caller, in.VoiceProfileDomainId, in.Name, in.Description)
-	if err != nil {
-		return nil, err
-	}
-	return voiceProfileDomainOutput(d), nil
+func (s *Server) createVoiceProfileDomain(ctx context.Context, c chimevoice.Caller, in createVoiceProfileDomainIn) (any, error) {
+	return out(voiceProfileDomainOutput)(s.svc.VoiceProfileDomains.CreateVoiceProfileDomain(ctx, c, chimevoice.CreateVoiceProfileDomainRequest{
+		Name: in.Name, Description: in.Description, KMSKeyARN: in.ServerSideEncryptionConfiguration.KmsKeyArn,
+		ClientRequestToken: in.ClientRequestToken, Tags: tags(in.Tags),
+	}))
+}
+
+type updateVoiceProfileDomainIn struct {
+	VoiceProfileDomainId string
+	Name                 *string
+	Description          *string
+}
+
+func (s *Server) updateVoiceProfileDomain(ctx context.Context, c chimevoice.Caller, in updateVoiceProfileDomainIn) (any, error) {
+	return out(voiceProfileDomainOutput)(s.svc.VoiceProfileDomains.UpdateVoiceProfileDomain(ctx, c, in.VoiceProfileDomainId, in.Name, in.Description))
 }
