@@ -93,13 +93,19 @@ func DisassociateRefusal(assocs []Association, want Association) (code Code, msg
 
 // CheckGroupItems validates a group's Voice Connector items: at most
 // MaxGroupItems, priorities 1..99, each Voice Connector once.
-func CheckGroupItems(items []VoiceConnectorItem) error {
+func CheckGroupItems(items []VoiceConnectorItem, dist CallDistributionType) error {
 	if len(items) > MaxGroupItems {
 		return FieldErrorf("VoiceConnectorItems", "a group holds at most %d Voice Connectors, got %d.", MaxGroupItems, len(items))
 	}
 	seen := map[string]int{}
 	for i, it := range items {
-		if it.Priority < 1 || it.Priority > 99 {
+		switch {
+		case it.Priority == 0 && dist == DistributionLoadBalanced:
+			// The newest model makes Priority optional: load-balanced
+			// groups do not route by priority.
+		case it.Priority == 0:
+			return FieldErrorf(fmt.Sprintf("VoiceConnectorItems[%d].Priority", i), "the priority is required unless CallDistributionType is %s.", DistributionLoadBalanced)
+		case it.Priority < 1 || it.Priority > 99:
 			return FieldErrorf(fmt.Sprintf("VoiceConnectorItems[%d].Priority", i), "%d is not between 1 and 99.", it.Priority)
 		}
 		if j, dup := seen[it.VoiceConnectorID]; dup {

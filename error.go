@@ -54,9 +54,10 @@ func Errorf(code Code, format string, args ...any) *Error {
 }
 
 // FieldErrorf returns a BadRequest *Error about one field: the message is
-// "field: " followed by the formatted text.
+// "field: " followed by the formatted text, whose string arguments (the
+// caller's values) are clipped to MaxEcho bytes.
 func FieldErrorf(field, format string, args ...any) *Error {
-	return &Error{Code: CodeBadRequest, Field: field, Message: field + ": " + fmt.Sprintf(format, args...)}
+	return &Error{Code: CodeBadRequest, Field: field, Message: field + ": " + fmt.Sprintf(format, clipArgs(args)...)}
 }
 
 // Detail is the message without the field it starts with.

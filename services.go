@@ -22,7 +22,16 @@ type Services struct {
 	Settings        SettingsService
 	State           StateService
 	Stats           StatsService
-	Calls           CallService
+	// ConsoleSessions keeps web console sessions, shared by every replica.
+	ConsoleSessions ConsoleSessionService
+
+	// The rest of the control plane (controlplane.md).
+	GlobalSettings      GlobalSettingsService
+	VoiceProfileDomains VoiceProfileDomainService
+	Proxy               ProxyService
+	E911                E911Service
+	UserSettings        UserSettingsService
+	Calls               CallService // the PSTN audio service (call.go)
 }
 
 // Check reports the services that are missing.
@@ -35,6 +44,9 @@ func (s Services) Check() error {
 		{"Numbers", s.Numbers != nil}, {"Orders", s.Orders != nil}, {"Admin", s.Admin != nil},
 		{"VoiceConnectors", s.VoiceConnectors != nil}, {"SipMedia", s.SipMedia != nil}, {"Tags", s.Tags != nil},
 		{"Accounts", s.Accounts != nil}, {"Settings", s.Settings != nil}, {"State", s.State != nil}, {"Stats", s.Stats != nil},
+		{"GlobalSettings", s.GlobalSettings != nil}, {"VoiceProfileDomains", s.VoiceProfileDomains != nil}, {"Proxy", s.Proxy != nil},
+		{"E911", s.E911 != nil}, {"UserSettings", s.UserSettings != nil},
+		{"ConsoleSessions", s.ConsoleSessions != nil},
 		{"Calls", s.Calls != nil},
 	} {
 		if !f.set {

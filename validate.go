@@ -185,7 +185,18 @@ func (r AssociateRequest) Validate() error {
 func (in VoiceConnectorInput) Validate() error { return CheckTags("Tags", in.Tags) }
 
 // Validate checks a Voice Connector group's name and items.
-func (in VoiceConnectorGroupInput) Validate() error { return CheckGroupItems(in.Items) }
+//
+// The items are checked against the distribution type; an empty one is
+// the default (a store updating a group resolves it to the group's own
+// before validating).
+func (in VoiceConnectorGroupInput) Validate() error {
+	switch in.Distribution {
+	case "", DistributionPriorityWeighted, DistributionLoadBalanced:
+	default:
+		return FieldErrorf("CallDistributionType", "%q is not one of %s, %s.", in.Distribution, DistributionPriorityWeighted, DistributionLoadBalanced)
+	}
+	return CheckGroupItems(in.Items, in.Distribution)
+}
 
 // Validate checks what a caller sets on a SIP media application: exactly
 // one endpoint with a Lambda ARN when endpoints are given, and the tags.

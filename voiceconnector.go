@@ -68,18 +68,23 @@ type VoiceConnectorGroup struct {
 	Items     []VoiceConnectorItem
 	CreatedAt time.Time
 	UpdatedAt time.Time
+	// Distribution is how calls are spread over the items.
+	Distribution CallDistributionType
 }
 
 // VoiceConnectorGroupInput holds what a caller sets on a group.
 type VoiceConnectorGroupInput struct {
 	Name  string
 	Items []VoiceConnectorItem
+	// Distribution is the CallDistributionType; "" is the default on
+	// create and keeps the group's on update.
+	Distribution CallDistributionType
 }
 
 // VoiceConnectorItem is one member of a group.
 type VoiceConnectorItem struct {
 	VoiceConnectorID string
-	Priority         int // 1..99
+	Priority         int // 1..99; 0 (absent) only with LoadBalancedDistribution
 }
 
 // SipMediaApplication runs a Lambda function for calls that SIP rules route to it.
@@ -185,6 +190,8 @@ type VoiceConnectorService interface {
 	CreateVoiceConnectorGroup(ctx context.Context, c Caller, in VoiceConnectorGroupInput) (*VoiceConnectorGroup, error)
 	GetVoiceConnectorGroup(ctx context.Context, c Caller, id string) (*VoiceConnectorGroup, error)
 	ListVoiceConnectorGroups(ctx context.Context, c Caller, p Page) ([]*VoiceConnectorGroup, string, error)
+	// UpdateVoiceConnectorGroup replaces the name and items; an empty
+	// Distribution keeps the group's call distribution type.
 	UpdateVoiceConnectorGroup(ctx context.Context, c Caller, id string, in VoiceConnectorGroupInput) (*VoiceConnectorGroup, error)
 	// DeleteVoiceConnectorGroup is Conflict while numbers are associated with it.
 	DeleteVoiceConnectorGroup(ctx context.Context, c Caller, id string) error

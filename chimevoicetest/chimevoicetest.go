@@ -28,6 +28,7 @@ import (
 
 	"github.com/chimevoice/chimevoice"
 	"github.com/chimevoice/chimevoice/httpapi"
+	"github.com/chimevoice/chimevoice/internal/httpx"
 	"github.com/chimevoice/chimevoice/lambdainvoke"
 	"github.com/chimevoice/chimevoice/model"
 	"github.com/chimevoice/chimevoice/pool"
@@ -208,7 +209,13 @@ func New(t testing.TB, o Options) *Server {
 	if err != nil {
 		t.Fatalf("build server: %v", err)
 	}
-	hs := httptest.NewServer(h)
+	// Served with the binary's connection limits and timeouts.
+	hs := httptest.NewUnstartedServer(h)
+	limits := httpx.DefaultLimits()
+	limits.Malformed = httpapi.Malformed
+	served := httpx.NewServer(hs.Listener, h, limits, nil, nil)
+	hs.Listener, hs.Config = served.Listener, served.Server
+	hs.Start()
 	t.Cleanup(hs.Close)
 	s := &Server{URL: hs.URL, Clock: clock, Store: st, HTTP: hs, Handler: h.API, Calls: h.Calls, opts: o}
 	c := o.Credentials[0]

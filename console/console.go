@@ -22,6 +22,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/chimevoice/chimevoice"
@@ -55,6 +56,17 @@ type Options struct {
 	// the service clock, which tests move by days.
 	Now    func() time.Time
 	Logger *slog.Logger
+	// Sessions keeps sessions (and the sign-in form's key) in the
+	// database, so that every replica accepts them; nil keeps them in this
+	// process's memory.
+	Sessions chimevoice.ConsoleSessionService
+	// SecureCookies marks cookies Secure on every request: browsers reach
+	// the console over HTTPS that ends at a proxy (--public-url https://...).
+	SecureCookies bool
+	// TrustForwarded trusts the proxy in front: X-Forwarded-Proto https
+	// makes cookies Secure, and the last X-Forwarded-For address is the
+	// client address sign-in throttling counts.
+	TrustForwarded bool
 }
 
 // Console is the web console. It is an http.Handler for paths under Prefix.
@@ -64,8 +76,9 @@ type Console struct {
 	log      *slog.Logger
 	creds    map[string]*sigv4.Credential
 	sessions *sessionStore
-	guard    signinGuard
-	pages    map[string]*template.Template
+	guard    *signinGuard
+	throttle *throttle
+	pages    func() map[string]*template.Template // parsed on first render, not at start
 	mux      *http.ServeMux
 	handler  http.Handler
 }
@@ -93,15 +106,16 @@ func New(svc chimevoice.Services, opts Options) *Console {
 	c := &Console{
 		svc: svc, opts: opts, log: opts.Logger,
 		creds:    make(map[string]*sigv4.Credential, len(opts.Credentials)),
-		sessions: newSessionStore(opts.SessionIdle, opts.SessionMaxAge, opts.Now),
-		guard:    newSigninGuard(),
-		pages:    parsePages(),
+		guard:    newSigninGuard(opts.Sessions),
+		throttle: newThrottle(opts.Now),
+		pages:    sync.OnceValue(parsePages),
 		mux:      http.NewServeMux(),
 	}
 	for i := range opts.Credentials {
 		cred := opts.Credentials[i]
 		c.creds[cred.AccessKeyID] = &cred
 	}
+	c.sessions = newSessionStore(opts.SessionIdle, opts.SessionMaxAge, opts.Now, opts.Sessions, c.creds)
 	c.routes()
 	// Cross-origin POSTs are refused before they reach a handler, in
 	// addition to the per-session CSRF token every form carries.
@@ -180,7 +194,11 @@ func (c *Console) session(r *http.Request) *session {
 	if err != nil || ck.Value == "" {
 		return nil
 	}
-	return c.sessions.get(ck.Value)
+	s, err := c.sessions.get(r.Context(), ck.Value)
+	if err != nil {
+		c.log.Error("console session", "err", err)
+	}
+	return s
 }
 
 func (c *Console) newRequest(r *http.Request, s *session) *request {
@@ -244,14 +262,14 @@ func (c *Console) render(w http.ResponseWriter, r *request, status int, page str
 			v.Who = r.s.principal
 		}
 		if v.Notice == "" {
-			v.Notice = c.sessions.popFlash(r.s)
+			v.Notice, _ = c.sessions.popFlash(r.Context(), r.s)
 		}
 		if now, err := c.svc.Admin.Now(r.Context()); err == nil {
 			v.Clock = now
 		}
 	}
 	var buf bytes.Buffer
-	if err := c.pages[page].ExecuteTemplate(&buf, "layout", v); err != nil {
+	if err := c.pages()[page].ExecuteTemplate(&buf, "layout", v); err != nil {
 		c.log.Error("console: render page", "page", page, "err", err)
 		http.Error(w, "The page could not be rendered.", http.StatusInternalServerError)
 		return
@@ -318,7 +336,9 @@ func authorize(r *request, op, what string) error {
 // redirect sends the browser to path after a successful action, with a
 // notice for the next page (Post/Redirect/Get: reloading never repeats it).
 func (c *Console) redirect(w http.ResponseWriter, r *request, path, notice string) {
-	c.sessions.setFlash(r.s, notice)
+	if err := c.sessions.setFlash(r.Context(), r.s, notice); err != nil {
+		c.log.Error("console notice", "err", err)
+	}
 	http.Redirect(w, r.Request, path, http.StatusSeeOther)
 }
 

@@ -25,7 +25,7 @@ func (s *Server) adminRoutes() http.Handler {
 			return
 		}
 		if _, pattern := mux.Handler(r); pattern == "" {
-			writeError(r.Context(), w, s.log, chimevoice.Errorf(chimevoice.CodeNotFound, "No admin endpoint %s %s.", r.Method, r.URL.Path))
+			writeError(r.Context(), w, s.log, chimevoice.Errorf(chimevoice.CodeNotFound, "No admin endpoint %s %s.", chimevoice.Clip(r.Method), chimevoice.Clip(r.URL.Path)))
 			return
 		}
 		mux.ServeHTTP(w, r)

@@ -1,9 +1,15 @@
 package httpapi_test
 
 import (
+	"bufio"
+	"encoding/json"
 	"fmt"
+	"io"
+	"net"
+	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/chimesdkvoice"
@@ -18,6 +24,39 @@ func ids(n int) string {
 		parts[i] = fmt.Sprintf(`"+1206555%04d"`, i)
 	}
 	return `{"PhoneNumberIds":[` + strings.Join(parts, ",") + `]}`
+}
+
+// badInput is a request that must fail: status and shape ("" for
+// BadRequestException), and what the message must name.
+type badInput struct {
+	name, method, path, body string
+	status                   int
+	shape, field             string
+}
+
+// checkBadInputs sends each request, as a subtest, and checks its answer.
+func checkBadInputs(t *testing.T, srv *chimevoicetest.Server, tests []badInput) {
+	t.Helper()
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var body []byte
+			if tc.body != "" {
+				body = []byte(tc.body)
+			}
+			r := srv.Do(t, tc.method, tc.path, body)
+			shape := tc.shape
+			if shape == "" {
+				shape = "BadRequestException"
+			}
+			_, msg := errorShape(t, r, tc.status, shape)
+			if !strings.Contains(msg, tc.field) {
+				t.Fatalf("message %q does not name %q", msg, tc.field)
+			}
+			if len(msg) > 2000 {
+				t.Fatalf("message of %d bytes: the caller's input is echoed unbounded", len(msg))
+			}
+		})
+	}
 }
 
 // pairs is a JSON object of n string pairs.
@@ -42,11 +81,7 @@ func TestBadInputs(t *testing.T) {
 		p0 := "/phone-numbers/%2B" + n0[1:]
 		smaCalls := "/sip-media-applications/11111111-2222-3333-4444-555555555555/calls"
 
-		tests := []struct {
-			name, method, path, body string
-			status                   int
-			shape, field             string
-		}{
+		tests := []badInput{
 			{"batch delete: no body member", "POST", "/phone-numbers?operation=batch-delete", `{}`, 400, "", "PhoneNumberIds"},
 			{"batch delete: empty list", "POST", "/phone-numbers?operation=batch-delete", `{"PhoneNumberIds":[]}`, 400, "", "PhoneNumberIds"},
 			{"batch delete: list is a string", "POST", "/phone-numbers?operation=batch-delete", `{"PhoneNumberIds":"` + n0 + `"}`, 400, "", "PhoneNumberIds"},
@@ -59,6 +94,10 @@ func TestBadInputs(t *testing.T) {
 			{"batch delete: body is a list", "POST", "/phone-numbers?operation=batch-delete", `["` + n0 + `"]`, 400, "", "object"},
 			{"batch delete: trailing data", "POST", "/phone-numbers?operation=batch-delete", `{"PhoneNumberIds":["` + n0 + `"]} {}`, 400, "", "after"},
 			{"batch delete: body over 1 MiB", "POST", "/phone-numbers?operation=batch-delete", `{"PhoneNumberIds":["` + n0 + `"],"Pad":"` + strings.Repeat("x", 1<<20) + `"}`, 400, "", "limit"},
+			{"batch delete: body of 2 MiB", "POST", "/phone-numbers?operation=batch-delete", `{"PhoneNumberIds":["` + n0 + `"],"Pad":"` + strings.Repeat("x", 2<<20) + `"}`, 400, "", "limit"},
+			{"batch delete: 349k empty objects", "POST", "/phone-numbers?operation=batch-delete", `{"PhoneNumberIds":[` + strings.Repeat("{},", 349000) + `{}]}`, 400, "", "PhoneNumberIds: the list must contain at most 1000"},
+			{"batch delete: lists nested 100k deep", "POST", "/phone-numbers?operation=batch-delete", `{"PhoneNumberIds":` + strings.Repeat("[", 100000) + strings.Repeat("]", 100000) + `}`, 400, "", "nests deeper than 20"},
+			{"batch delete: 30k values in an unknown member", "POST", "/phone-numbers?operation=batch-delete", `{"PhoneNumberIds":["` + n0 + `"],"X":[` + strings.Repeat("[1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1],", 999) + `[]]}`, 400, "", "20000 JSON values"},
 			{"batch update: no items", "POST", "/phone-numbers?operation=batch-update", `{}`, 400, "", "UpdatePhoneNumberRequestItems"},
 			{"batch update: item without id", "POST", "/phone-numbers?operation=batch-update", `{"UpdatePhoneNumberRequestItems":[{"Name":"x"}]}`, 400, "", "PhoneNumberId"},
 			{"batch update: bad product type", "POST", "/phone-numbers?operation=batch-update", `{"UpdatePhoneNumberRequestItems":[{"PhoneNumberId":"` + n0 + `","ProductType":"Fax"}]}`, 400, "", "ProductType"},
@@ -74,6 +113,8 @@ func TestBadInputs(t *testing.T) {
 			{"update: name is a number", "POST", p0, `{"Name":42}`, 400, "", "Name"},
 			{"update: queued number", "POST", "/phone-numbers/%2B" + n1[1:], `{"Name":"x"}`, 409, "ConflictException", "Deletion queue"},
 			{"get: malformed path id", "GET", "/phone-numbers/abc", "", 400, "", "PhoneNumberId"},
+			{"get: 70 KB path id", "GET", "/phone-numbers/" + strings.Repeat("9", 70000), "", 400, "", "PhoneNumberId"},
+			{"unknown path of 70 KB", "GET", "/" + strings.Repeat("z", 70000), "", 400, "", "no route"},
 			{"delete: malformed path id", "DELETE", "/phone-numbers/%2B0", "", 400, "", "PhoneNumberId"},
 			{"restore: malformed path id", "POST", "/phone-numbers/x1?operation=restore", "", 400, "", "PhoneNumberId"},
 			{"restore: number not queued", "POST", p0 + "?operation=restore", "", 400, "", "Deletion queue"},
@@ -126,23 +167,7 @@ func TestBadInputs(t *testing.T) {
 			t.Fatalf("only %d bad inputs", len(tests))
 		}
 		before := srv.Snapshot(t, srv.Voice)
-		for _, tc := range tests {
-			t.Run(tc.name, func(t *testing.T) {
-				var body []byte
-				if tc.body != "" {
-					body = []byte(tc.body)
-				}
-				r := srv.Do(t, tc.method, tc.path, body)
-				shape := tc.shape
-				if shape == "" {
-					shape = "BadRequestException"
-				}
-				_, msg := errorShape(t, r, tc.status, shape)
-				if !strings.Contains(msg, tc.field) {
-					t.Fatalf("message %q does not name %q", msg, tc.field)
-				}
-			})
-		}
+		checkBadInputs(t, srv, tests)
 		if after := srv.Snapshot(t, srv.Voice); after != before {
 			t.Fatalf("bad inputs changed the store:\nbefore %s\nafter  %s", before, after)
 		}
@@ -154,4 +179,39 @@ func TestBadInputs(t *testing.T) {
 			t.Fatalf("status %s", got.Status)
 		}
 	})
+}
+
+// TestUnparsableRequestsGetTheAWSShape: requests net/http refuses before
+// any handler (a bad percent-escape in the path, a malformed header line)
+// are answered in the AWS error shape, not net/http's plain text.
+func TestUnparsableRequestsGetTheAWSShape(t *testing.T) {
+	srv := chimevoicetest.New(t, chimevoicetest.Options{})
+	addr := strings.TrimPrefix(srv.URL, "http://")
+	for _, tc := range []struct{ name, request string }{
+		{"bad percent-escape in the path", "GET /phone-numbers/%zz HTTP/1.1\r\nHost: " + addr + "\r\n\r\n"},
+		{"malformed header line", "GET /phone-numbers HTTP/1.1\r\nHost: " + addr + "\r\nno colon here\r\n\r\n"},
+		{"headers over 64 KiB", "GET /phone-numbers HTTP/1.1\r\nHost: " + addr + "\r\nX-Pad: " + strings.Repeat("a", 80<<10) + "\r\n\r\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := net.Dial("tcp", addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			c.SetDeadline(time.Now().Add(5 * time.Second))
+			go io.WriteString(c, tc.request)
+			resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+			if err != nil {
+				t.Fatalf("no answer: %v", err)
+			}
+			defer resp.Body.Close()
+			var body struct{ Code, Message string }
+			if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
+				t.Fatalf("status %d, body not JSON: %v", resp.StatusCode, err)
+			}
+			if resp.StatusCode/100 != 4 || resp.Header.Get("X-Amzn-ErrorType") != "BadRequestException" || body.Code != "BadRequest" || body.Message == "" {
+				t.Fatalf("status %d, type %q, body %+v", resp.StatusCode, resp.Header.Get("X-Amzn-ErrorType"), body)
+			}
+		})
+	}
 }

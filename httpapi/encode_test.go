@@ -31,7 +31,7 @@ func BenchmarkEncode(b *testing.B) {
 		for i := 0; i < b.N; i++ {
 			out := struct{ PhoneNumbers []phoneNumberOut }{PhoneNumbers: make([]phoneNumberOut, len(page))}
 			for j, n := range page {
-				out.PhoneNumbers[j] = phoneNumber(n)
+				out.PhoneNumbers[j] = phoneNumber("us-east-1", n)
 			}
 			if _, err := json.Marshal(out); err != nil {
 				b.Fatal(err)

@@ -21,6 +21,7 @@ type errorKind struct {
 var errorTable = map[chimevoice.Code]errorKind{
 	chimevoice.CodeBadRequest:            {http.StatusBadRequest, "BadRequestException"},
 	chimevoice.CodePreconditionFailed:    {http.StatusBadRequest, "BadRequestException"},
+	chimevoice.CodeValidation:            {http.StatusBadRequest, "BadRequestException"},
 	chimevoice.CodeResourceLimitExceeded: {http.StatusBadRequest, "ResourceLimitExceededException"},
 	chimevoice.CodeUnauthorized:          {http.StatusUnauthorized, "UnauthorizedClientException"},
 	chimevoice.CodeForbidden:             {http.StatusForbidden, "ForbiddenException"},

@@ -156,14 +156,17 @@ func TestOrdersAndUpdates(t *testing.T) {
 			t.Fatalf("acquired number: %+v", n)
 		}
 
-		// One attribute at a time; calling names complete in the background.
-		u, err := srv.Voice.UpdatePhoneNumber(ctx, &chimesdkvoice.UpdatePhoneNumberInput{PhoneNumberId: n.E164PhoneNumber, CallingName: aws.String("Acme Support")})
+		// One attribute at a time; calling names (toll-based numbers only)
+		// complete in the background.
+		_, err = srv.Voice.UpdatePhoneNumber(ctx, &chimesdkvoice.UpdatePhoneNumberInput{PhoneNumberId: n.E164PhoneNumber, CallingName: aws.String("Acme Support")})
+		wantAPIError(t, err, 400, "BadRequestException", "toll-based numbers only")
+		u, err := srv.Voice.UpdatePhoneNumber(ctx, &chimesdkvoice.UpdatePhoneNumberInput{PhoneNumberId: aws.String(taken[0]), CallingName: aws.String("Acme Support")})
 		chimevoicetest.Must(t, err, "update calling name")
 		if u.PhoneNumber.CallingNameStatus != vtypes.CallingNameStatusUpdateInProgress {
 			t.Fatalf("calling name status %s", u.PhoneNumber.CallingNameStatus)
 		}
 		srv.Advance(t, time.Minute)
-		if st := getNumber(t, srv, *n.E164PhoneNumber).CallingNameStatus; st != vtypes.CallingNameStatusUpdateSucceeded {
+		if st := getNumber(t, srv, taken[0]).CallingNameStatus; st != vtypes.CallingNameStatusUpdateSucceeded {
 			t.Fatalf("calling name status %s after the latency", st)
 		}
 		bu, err := srv.Voice.BatchUpdatePhoneNumber(ctx, &chimesdkvoice.BatchUpdatePhoneNumberInput{UpdatePhoneNumberRequestItems: []vtypes.UpdatePhoneNumberRequestItem{

@@ -95,6 +95,7 @@ func TestMetricsAreGuardedLikeTheAdminAPI(t *testing.T) {
 	scrape := func(remote, auth string) *httptest.ResponseRecorder {
 		req := httptest.NewRequest(http.MethodGet, "/metrics", nil)
 		req.RemoteAddr = remote
+		req.Host = "localhost:8080" // httptest's example.com is refused (DNS rebinding guard)
 		if auth != "" {
 			req.Header.Set("Authorization", auth)
 		}

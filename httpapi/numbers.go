@@ -25,12 +25,15 @@ type phoneNumberIDIn struct {
 	PhoneNumberId string
 }
 
-func phoneNumberOutput(n *chimevoice.PhoneNumber) any {
-	return struct{ PhoneNumber phoneNumberOut }{phoneNumber(n)}
+// phoneNumberOutput wraps a number for a caller in region (its PhoneNumberArn's).
+func phoneNumberOutput(region string) func(n *chimevoice.PhoneNumber) any {
+	return func(n *chimevoice.PhoneNumber) any {
+		return struct{ PhoneNumber phoneNumberOut }{phoneNumber(region, n)}
+	}
 }
 
 func (s *Server) getPhoneNumber(ctx context.Context, c chimevoice.Caller, in phoneNumberIDIn) (any, error) {
-	return out(phoneNumberOutput)(s.svc.Numbers.GetPhoneNumber(ctx, c, in.PhoneNumberId))
+	return out(phoneNumberOutput(c.Region))(s.svc.Numbers.GetPhoneNumber(ctx, c, in.PhoneNumberId))
 }
 
 const listTokenPrefix = "n1:"
@@ -67,7 +70,7 @@ func (s *Server) listPhoneNumbers(ctx context.Context, c chimevoice.Caller, in l
 	if next != "" {
 		next = base64.RawURLEncoding.EncodeToString([]byte(listTokenPrefix + next))
 	}
-	return listed("PhoneNumbers", convert(ns, phoneNumber), next), nil
+	return listed("PhoneNumbers", convert(ns, func(n *chimevoice.PhoneNumber) phoneNumberOut { return phoneNumber(c.Region, n) }), next), nil
 }
 
 type updateItemIn struct {
@@ -91,7 +94,7 @@ func (s *Server) updatePhoneNumber(ctx context.Context, c chimevoice.Caller, in 
 	if _, err := chimevoice.ParsePhoneNumberID("PhoneNumberId", in.PhoneNumberId); err != nil {
 		return nil, err
 	}
-	return out(phoneNumberOutput)(s.svc.Numbers.UpdatePhoneNumber(ctx, c, in.update()))
+	return out(phoneNumberOutput(c.Region))(s.svc.Numbers.UpdatePhoneNumber(ctx, c, in.update()))
 }
 
 func (s *Server) batchUpdatePhoneNumber(ctx context.Context, c chimevoice.Caller, in struct{ UpdatePhoneNumberRequestItems []updateItemIn }) (any, error) {
@@ -134,7 +137,7 @@ func (s *Server) deletePhoneNumber(ctx context.Context, c chimevoice.Caller, in 
 }
 
 func (s *Server) restorePhoneNumber(ctx context.Context, c chimevoice.Caller, in phoneNumberIDIn) (any, error) {
-	return out(phoneNumberOutput)(s.svc.Numbers.RestorePhoneNumber(ctx, c, in.PhoneNumberId))
+	return out(phoneNumberOutput(c.Region))(s.svc.Numbers.RestorePhoneNumber(ctx, c, in.PhoneNumberId))
 }
 
 func (s *Server) getPhoneNumberSettings(ctx context.Context, c chimevoice.Caller, _ struct{}) (any, error) {

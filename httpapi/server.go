@@ -9,7 +9,6 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -29,6 +28,9 @@ import (
 
 // MaxBodyBytes is the largest request body accepted.
 const MaxBodyBytes = 1 << 20
+
+// DefaultUnverifiedBodyBytes is the default of Options.UnverifiedBodyBytes.
+const DefaultUnverifiedBodyBytes = 64 << 20
 
 // AdminPrefix is where the admin API lives.
 const AdminPrefix = "/_chimevoice/"
@@ -50,6 +52,10 @@ type Options struct {
 	RequestTimeout time.Duration
 	// Metrics, when set, counts every API request and is served at MetricsPath.
 	Metrics *metrics.Metrics
+	// UnverifiedBodyBytes bounds the bytes of request bodies held before
+	// their signature is checked, all connections together
+	// (DefaultUnverifiedBodyBytes when 0).
+	UnverifiedBodyBytes int64
 }
 
 // call is one decoded API request as a handler sees it.
@@ -74,6 +80,8 @@ type Server struct {
 
 	limMu    sync.Mutex
 	limiters map[string]*rate.Limiter
+
+	bodies *bodyBudget // bodies held before their signature is checked
 }
 
 // New returns a server for the merged model api, serving every operation
@@ -91,7 +99,11 @@ func New(api *model.API, svc chimevoice.Services, opts Options) (*Server, error)
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	s := &Server{api: api, svc: svc, opts: opts, log: opts.Logger, handlers: map[string]handler{}, limiters: map[string]*rate.Limiter{}}
+	if opts.UnverifiedBodyBytes <= 0 {
+		opts.UnverifiedBodyBytes = DefaultUnverifiedBodyBytes
+	}
+	s := &Server{api: api, svc: svc, opts: opts, log: opts.Logger, handlers: map[string]handler{}, limiters: map[string]*rate.Limiter{},
+		bodies: newBodyBudget(opts.UnverifiedBodyBytes)}
 	s.routes()
 	s.admin = s.adminRoutes()
 	return s, nil
@@ -144,12 +156,19 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) (opName, accou
 	}
 	fail := func(err error) { writeError(ctx, w, s.log, err) }
 
-	body, err := readBody(w, r)
+	// What can be checked without the body is, before reading it.
+	if err := s.opts.Verifier.Precheck(r); err != nil {
+		refuseBody(w, r, maxDrain)
+		fail(err)
+		return "", ""
+	}
+	body, held, err := readBodyBudget(w, r, MaxBodyBytes, s.bodies)
 	if err != nil {
 		fail(err)
 		return "", ""
 	}
 	id, err := s.opts.Verifier.Verify(r, body)
+	s.bodies.give(held) // verified or refused: no longer a stranger's memory
 	if err != nil {
 		fail(err)
 		return "", ""
@@ -166,9 +185,9 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) (opName, accou
 	op, params := s.api.Match(r.Method, rawPath, query)
 	if op == nil {
 		if s.api.MatchPath(rawPath) {
-			fail(chimevoice.Errorf(chimevoice.CodeBadRequest, "No operation of chime-sdk-voice or chime matches %s %s with these query parameters.", r.Method, r.URL.Path))
+			fail(chimevoice.Errorf(chimevoice.CodeBadRequest, "No operation of chime-sdk-voice or chime matches %s %s with these query parameters.", chimevoice.Clip(r.Method), chimevoice.Clip(r.URL.Path)))
 		} else {
-			fail(chimevoice.Errorf(chimevoice.CodeBadRequest, "Unknown operation: no route for %s %s.", r.Method, r.URL.Path))
+			fail(chimevoice.Errorf(chimevoice.CodeBadRequest, "Unknown operation: no route for %s %s.", chimevoice.Clip(r.Method), chimevoice.Clip(r.URL.Path)))
 		}
 		return "", account
 	}
@@ -204,29 +223,6 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) (opName, accou
 	return op.Name, account
 }
 
-// readBody reads the whole body, refusing more than MaxBodyBytes before
-// reading it when the length is declared.
-func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
-	return readBodyLimit(w, r, MaxBodyBytes)
-}
-
-// readBodyLimit is readBody with another limit.
-func readBodyLimit(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
-	tooLarge := chimevoice.Errorf(chimevoice.CodeBadRequest, "The request body is larger than the limit of %d bytes.", limit)
-	if r.ContentLength > limit {
-		return nil, tooLarge
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
-	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
-		return nil, tooLarge
-	}
-	if err != nil {
-		return nil, chimevoice.Errorf(chimevoice.CodeBadRequest, "The request body could not be read: %v.", err)
-	}
-	return body, nil
-}
-
 func writeOutput(ctx context.Context, w http.ResponseWriter, log *slog.Logger, status int, out any) {
 	if status == http.StatusNoContent || out == nil {
 		w.WriteHeader(status)
@@ -259,7 +255,7 @@ func (s *Server) allow(account string) bool {
 
 // adminAllowed lets admin calls through from loopback, or with the bearer token.
 func (s *Server) adminAllowed(r *http.Request) bool {
-	if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && s.opts.AdminToken != "" {
+	if tok, ok := bearerToken(r); ok && s.opts.AdminToken != "" {
 		return subtle.ConstantTimeCompare([]byte(tok), []byte(s.opts.AdminToken)) == 1
 	}
 	host, _, err := net.SplitHostPort(r.RemoteAddr)

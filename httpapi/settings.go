@@ -28,10 +28,7 @@ var voiceConnectorSettings = []setting{
 	{op: "VoiceConnectorStreamingConfiguration", member: "StreamingConfiguration"},
 	{op: "VoiceConnectorLoggingConfiguration", member: "LoggingConfiguration"},
 	{op: "VoiceConnectorEmergencyCallingConfiguration", member: "EmergencyCallingConfiguration"},
-	{op: "VoiceConnectorProxy", member: "Proxy", doc: func(in model.Input) any {
-		// The input names the countries PhoneNumberPoolCountries, the output PhoneNumberCountries.
-		return pick(in, map[string]string{"DefaultSessionExpiryMinutes": "", "Disabled": "", "FallBackPhoneNumber": "", "PhoneNumberPoolCountries": "PhoneNumberCountries"})
-	}},
+	// VoiceConnectorProxy: proxy.go (same document, validated).
 	{op: "VoiceConnectorExternalSystemsConfiguration", member: "ExternalSystemsConfiguration", doc: func(in model.Input) any {
 		return pick(in, map[string]string{"SessionBorderControllerTypes": "", "ContactCenterSystemTypes": ""})
 	}},

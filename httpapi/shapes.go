@@ -47,6 +47,7 @@ type associationOut struct {
 type phoneNumberOut struct {
 	PhoneNumberId     string
 	E164PhoneNumber   string
+	PhoneNumberArn    string
 	Country           string
 	Type              string
 	ProductType       string
@@ -72,10 +73,12 @@ func capabilities(n *chimevoice.PhoneNumber) capabilitiesOut {
 	return capabilitiesOut{InboundCall: true, OutboundCall: true, InboundSMS: true, OutboundSMS: true, InboundMMS: mms, OutboundMMS: mms}
 }
 
-func phoneNumber(n *chimevoice.PhoneNumber) phoneNumberOut {
+// phoneNumber is the PhoneNumber shape of n for a caller in region.
+func phoneNumber(region string, n *chimevoice.PhoneNumber) phoneNumberOut {
 	out := phoneNumberOut{
 		PhoneNumberId:     chimevoice.OutputID(n.E164),
 		E164PhoneNumber:   n.E164,
+		PhoneNumberArn:    chimevoice.PhoneNumberARN(region, n.AccountID, n.E164),
 		Country:           n.Country,
 		Type:              string(n.Type),
 		ProductType:       string(n.ProductType),

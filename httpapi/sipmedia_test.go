@@ -136,6 +136,9 @@ func TestSipRules(t *testing.T) {
 		}
 		for _, tc := range bad {
 			tc.in.Name = aws.String("bad")
+			if tc.in.TargetApplications == nil { // required since the model of botocore 1.43.67
+				tc.in.TargetApplications = target(sma1, 1)
+			}
 			_, err := v.CreateSipRule(bg, tc.in)
 			wantAPIError(t, err, tc.status, tc.shape, tc.field)
 		}
@@ -228,7 +231,7 @@ func TestSipRuleAssociationCycle(t *testing.T) {
 		wantNoErrors(t, batchDelete(t, srv, n), "delete number")
 
 		// A rule on a queued number is refused.
-		_, err = v.CreateSipRule(bg, &chimesdkvoice.CreateSipRuleInput{Name: aws.String("r"), TriggerType: vtypes.SipRuleTriggerTypeToPhoneNumber, TriggerValue: aws.String(n)})
+		_, err = v.CreateSipRule(bg, &chimesdkvoice.CreateSipRuleInput{Name: aws.String("r"), TriggerType: vtypes.SipRuleTriggerTypeToPhoneNumber, TriggerValue: aws.String(n), TargetApplications: target(sma, 1)})
 		wantAPIError(t, err, 409, "ConflictException", "Deletion queue")
 		restore(t, srv, n)
 		again := createRule(t, srv, &chimesdkvoice.CreateSipRuleInput{Name: aws.String("r2"), TriggerType: vtypes.SipRuleTriggerTypeToPhoneNumber,

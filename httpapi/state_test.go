@@ -207,7 +207,7 @@ func TestStateImportIsValidatedAllOrNothing(t *testing.T) {
 		}, "VoiceConnectorGroupItems[0].VoiceConnectorId: vc9 is not in VoiceConnectors"},
 		{"tag of nothing", func(d map[string]any) {
 			d["ResourceTags"] = []any{map[string]any{"Arn": "arn:nothing", "AccountId": "000000000000", "Key": "k", "Value": "v"}}
-		}, "ResourceTags[0].Arn: arn:nothing is not a Voice Connector or SIP media application of account 000000000000"},
+		}, "ResourceTags[0].Arn: arn:nothing is not a Voice Connector, SIP media application or voice profile domain of account 000000000000"},
 		{"settings not JSON", func(d map[string]any) {
 			d["ResourceSettings"] = []any{map[string]any{"ResourceId": "abcdef1ghij2klmno3pqr4", "AccountId": "000000000000", "Name": "Origination", "Body": "{", "UpdatedAt": "2026-11-01T00:00:00.000Z"}}
 		}, "ResourceSettings[0].Body: must be a JSON document"},

@@ -226,6 +226,11 @@ func TestVoiceConnectorGroups(t *testing.T) {
 		_, err = v.DeleteVoiceConnector(bg, &chimesdkvoice.DeleteVoiceConnectorInput{VoiceConnectorId: aws.String(vcs[0])})
 		chimevoicetest.Must(t, err, "delete voice connector no longer in the group")
 
+		// A group that still holds Voice Connector items cannot be deleted.
+		_, err = v.DeleteVoiceConnectorGroup(bg, &chimesdkvoice.DeleteVoiceConnectorGroupInput{VoiceConnectorGroupId: aws.String(id)})
+		wantAPIError(t, err, 409, "ConflictException", "Voice Connector item")
+		_, err = v.UpdateVoiceConnectorGroup(bg, &chimesdkvoice.UpdateVoiceConnectorGroupInput{VoiceConnectorGroupId: aws.String(id), Name: aws.String("empty"), VoiceConnectorItems: []vtypes.VoiceConnectorItem{}})
+		chimevoicetest.Must(t, err, "empty the group")
 		_, err = v.DeleteVoiceConnectorGroup(bg, &chimesdkvoice.DeleteVoiceConnectorGroupInput{VoiceConnectorGroupId: aws.String(id)})
 		chimevoicetest.Must(t, err, "delete group")
 		_, err = v.GetVoiceConnectorGroup(bg, &chimesdkvoice.GetVoiceConnectorGroupInput{VoiceConnectorGroupId: aws.String(id)})
@@ -411,9 +416,11 @@ func TestVoiceConnectorAssociationCycle(t *testing.T) {
 			numberIs(t, srv, nums[0], vtypes.PhoneNumberStatusAssigned, assoc)
 			chimevoicetest.Must(t, k.dissoc(nums[0]), "%s: disassociate restored", k.name)
 		}
-		// Numbers gone, the group and then the Voice Connector can go.
-		chimevoicetest.Must(t, kinds[1].delete(), "delete group")
+		// Numbers gone and the group emptied, the group and then the Voice Connector can go.
 		_, err := v.UpdateVoiceConnectorGroup(bg, &chimesdkvoice.UpdateVoiceConnectorGroupInput{VoiceConnectorGroupId: aws.String(group), Name: aws.String("x"), VoiceConnectorItems: []vtypes.VoiceConnectorItem{}})
+		chimevoicetest.Must(t, err, "empty the group")
+		chimevoicetest.Must(t, kinds[1].delete(), "delete group")
+		_, err = v.UpdateVoiceConnectorGroup(bg, &chimesdkvoice.UpdateVoiceConnectorGroupInput{VoiceConnectorGroupId: aws.String(group), Name: aws.String("x"), VoiceConnectorItems: []vtypes.VoiceConnectorItem{}})
 		wantAPIError(t, err, 404, "NotFoundException")
 		chimevoicetest.Must(t, kinds[0].delete(), "delete voice connector")
 	})

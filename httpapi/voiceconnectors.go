@@ -88,7 +88,7 @@ func (s *Server) listAvailableVoiceConnectorRegions(context.Context, chimevoice.
 
 type voiceConnectorItemIO struct {
 	VoiceConnectorId string
-	Priority         int
+	Priority         int `json:",omitempty"`
 }
 
 type voiceConnectorGroupOut struct {
@@ -98,6 +98,7 @@ type voiceConnectorGroupOut struct {
 	CreatedTimestamp       *Time
 	UpdatedTimestamp       *Time
 	VoiceConnectorGroupArn string
+	CallDistributionType   string `json:",omitempty"`
 }
 
 func voiceConnectorGroup(g *chimevoice.VoiceConnectorGroup) voiceConnectorGroupOut {
@@ -107,6 +108,7 @@ func voiceConnectorGroup(g *chimevoice.VoiceConnectorGroup) voiceConnectorGroupO
 			return voiceConnectorItemIO{it.VoiceConnectorID, it.Priority}
 		}),
 		CreatedTimestamp: timePtr(g.CreatedAt), UpdatedTimestamp: timePtr(g.UpdatedAt),
+		CallDistributionType: string(g.Distribution),
 	}
 }
 
@@ -118,12 +120,13 @@ type groupIn struct {
 	VoiceConnectorGroupId string
 	Name                  string
 	VoiceConnectorItems   []voiceConnectorItemIO
+	CallDistributionType  string
 }
 
 func (in groupIn) input() chimevoice.VoiceConnectorGroupInput {
 	return chimevoice.VoiceConnectorGroupInput{Name: in.Name, Items: convert(in.VoiceConnectorItems, func(it voiceConnectorItemIO) chimevoice.VoiceConnectorItem {
 		return chimevoice.VoiceConnectorItem{VoiceConnectorID: it.VoiceConnectorId, Priority: it.Priority}
-	})}
+	}), Distribution: chimevoice.CallDistributionType(in.CallDistributionType)}
 }
 
 func (s *Server) createVoiceConnectorGroup(ctx context.Context, c chimevoice.Caller, in groupIn) (any, error) {

@@ -1,42 +1,24 @@
 package metrics
 
 import (
-	"github.com/prometheus/client_golang/prometheus"
+	"sync"
 
 	"github.com/chimevoice/chimevoice"
 )
 
-// callMetrics count what the PSTN audio engine does: handler invocations by
-// event type and outcome, and ended calls by status.
-type callMetrics struct {
-	invocations *prometheus.CounterVec
-	ended       *prometheus.CounterVec
-}
-
-// Invocation outcomes.
+// Invocation outcomes, the outcome label of call_invocations_total.
 const (
 	InvocationAnswered = "answered" // the handler answered (its answer may still be invalid)
 	InvocationFailed   = "failed"   // unreachable, a function error, a timeout, an answer too large
 )
 
-func newCallMetrics(reg *prometheus.Registry) *callMetrics {
-	c := &callMetrics{
-		invocations: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Namespace: Namespace, Name: "call_invocations_total",
-			Help: "Invocations of SIP media application handlers, by event type and outcome (answered, failed).",
-		}, []string{"event", "outcome"}),
-		ended: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Namespace: Namespace, Name: "calls_ended_total",
-			Help: "Calls (PSTN audio transactions) that ended, by status (Completed, Failed).",
-		}, []string{"status"}),
-	}
-	// Both statuses are present from the start, so that a rate over them
-	// is defined before the first call ends.
-	for _, s := range []chimevoice.CallStatus{chimevoice.CallCompleted, chimevoice.CallFailed} {
-		c.ended.WithLabelValues(string(s))
-	}
-	reg.MustRegister(c.invocations, c.ended)
-	return c
+// callCounters count what the PSTN audio engine does: handler invocations
+// by event type and outcome, and ended calls by status. Calls are slow
+// (each waits for a handler), so a mutex is cheap enough.
+type callCounters struct {
+	mu          sync.Mutex
+	invocations map[[2]string]uint64 // event type, outcome
+	ended       map[chimevoice.CallStatus]uint64
 }
 
 // Invoked counts one invocation attempt of an event (pstn.Observer): err is
@@ -46,10 +28,40 @@ func (m *Metrics) Invoked(eventType string, err error) {
 	if err != nil {
 		outcome = InvocationFailed
 	}
-	m.calls.invocations.WithLabelValues(eventType, outcome).Inc()
+	c := &m.calls
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.invocations == nil {
+		c.invocations = map[[2]string]uint64{}
+	}
+	c.invocations[[2]string{eventType, outcome}]++
 }
 
 // CallEnded counts a call that ended (pstn.Observer).
 func (m *Metrics) CallEnded(status chimevoice.CallStatus) {
-	m.calls.ended.WithLabelValues(string(status)).Inc()
+	c := &m.calls
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.ended == nil {
+		c.ended = map[chimevoice.CallStatus]uint64{}
+	}
+	c.ended[status]++
+}
+
+// families are the call figures of one scrape (a family without series,
+// before the first call, is not written).
+func (c *callCounters) families() []family {
+	inv := family{name: Namespace + "_call_invocations_total", typ: typeCounter,
+		help: "Invocations of SIP media application handlers, by event type and outcome (answered, failed)."}
+	ended := family{name: Namespace + "_calls_ended_total", typ: typeCounter,
+		help: "Calls (PSTN audio transactions) that ended, by status (Completed, Failed)."}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for k, n := range c.invocations {
+		inv.series = append(inv.series, series{labels: []label{{"event", k[0]}, {"outcome", k[1]}}, value: float64(n)})
+	}
+	for s, n := range c.ended {
+		ended.series = append(ended.series, series{labels: []label{{"status", string(s)}}, value: float64(n)})
+	}
+	return []family{inv, ended}
 }

@@ -4,23 +4,27 @@
 // Deletion queue, purges, order outcomes, connection pools), read when
 // Prometheus scrapes, so that they cost nothing between scrapes.
 //
-// Every Metrics has its own registry: tests start many servers in one
-// process, and a global registry would mix their figures.
+// Every Metrics has its own figures: tests start many servers in one
+// process, and a global registry would mix them. The exposition (the
+// Prometheus text format, expose.go) and the Go and process figures
+// (runtime.go) are written here rather than by the Prometheus client
+// library, whose package initialisation alone cost every start of the
+// program more than a millisecond; they are the library's, name for name.
 package metrics
 
 import (
+	"compress/gzip"
 	"context"
 	"database/sql"
 	"log/slog"
+	"math"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/chimevoice/chimevoice"
 )
@@ -36,19 +40,23 @@ const UnknownOperation = "unknown"
 // not hold Prometheus (whose default scrape timeout is 10 s).
 const scrapeTimeout = 5 * time.Second
 
+// durationBuckets are the upper bounds of the request latency histogram.
+var durationBuckets = []float64{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10}
+
 // Metrics holds one server's metrics and serves them.
 type Metrics struct {
-	reg      *prometheus.Registry
-	requests *prometheus.CounterVec
-	duration *prometheus.HistogramVec
-	faults   *prometheus.CounterVec
-	calls    *callMetrics // calls.go
-	handler  http.Handler
+	store *storeCollector // nil: no store figures
+	log   *slog.Logger
 
 	// children caches the (operation, code) series: reads are lock-free
 	// and allocation-free; a miss (once per pair) copies the map under mu.
 	children atomic.Pointer[map[childKey]child]
 	mu       sync.Mutex
+	requests map[childKey]*atomic.Uint64 // under mu
+	duration map[string]*histogram       // by operation, under mu
+	faults   map[string]*atomic.Uint64   // by operation, under mu
+
+	calls callCounters // calls.go
 }
 
 type childKey struct {
@@ -57,8 +65,44 @@ type childKey struct {
 }
 
 type child struct {
-	requests prometheus.Counter
-	duration prometheus.Observer
+	requests *atomic.Uint64
+	duration *histogram
+}
+
+// histogram counts observations by bucket, lock-free.
+type histogram struct {
+	counts  []atomic.Uint64 // per bucket (not cumulative); the last is +Inf
+	count   atomic.Uint64
+	sumBits atomic.Uint64 // float64 bits
+}
+
+func newHistogram() *histogram {
+	return &histogram{counts: make([]atomic.Uint64, len(durationBuckets)+1)}
+}
+
+func (h *histogram) observe(v float64) {
+	i, _ := slices.BinarySearch(durationBuckets, v) // first bound >= v
+	h.counts[i].Add(1)
+	for {
+		old := h.sumBits.Load()
+		if h.sumBits.CompareAndSwap(old, math.Float64bits(math.Float64frombits(old)+v)) {
+			break
+		}
+	}
+	h.count.Add(1)
+}
+
+// snapshot is the histogram as a series: cumulative bucket counts.
+func (h *histogram) snapshot(labels []label) series {
+	s := series{labels: labels, bounds: durationBuckets, counts: make([]float64, len(durationBuckets))}
+	var cum uint64
+	for i := range durationBuckets {
+		cum += h.counts[i].Load()
+		s.counts[i] = float64(cum)
+	}
+	s.count = cum + h.counts[len(durationBuckets)].Load()
+	s.sum = math.Float64frombits(h.sumBits.Load())
+	return s
 }
 
 // New returns the metrics of one server reading store figures from src
@@ -68,43 +112,84 @@ func New(src chimevoice.StatsService, log *slog.Logger) *Metrics {
 		log = slog.New(slog.DiscardHandler)
 	}
 	m := &Metrics{
-		reg: prometheus.NewRegistry(),
-		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Namespace: Namespace, Name: "requests_total",
-			Help: "API requests answered, by operation and HTTP status code.",
-		}, []string{"operation", "code"}),
-		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Namespace: Namespace, Name: "request_duration_seconds",
-			Help:    "Time from receiving an API request to writing its answer, by operation.",
-			Buckets: []float64{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10},
-		}, []string{"operation"}),
-		faults: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Namespace: Namespace, Name: "faults_injected_total",
-			Help: "Fault rules that fired (admin API /_chimevoice/faults), by operation.",
-		}, []string{"operation"}),
+		log:      log,
+		requests: map[childKey]*atomic.Uint64{},
+		duration: map[string]*histogram{},
+		faults:   map[string]*atomic.Uint64{},
+	}
+	if src != nil {
+		m.store = &storeCollector{src: src, log: log}
 	}
 	empty := map[childKey]child{}
 	m.children.Store(&empty)
-	m.reg.MustRegister(m.requests, m.duration, m.faults,
-		collectors.NewGoCollector(),
-		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-	)
-	m.calls = newCallMetrics(m.reg)
-	if src != nil {
-		m.reg.MustRegister(&storeCollector{src: src, log: log})
-	}
-	m.handler = promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{
-		ErrorLog:      slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-		ErrorHandling: promhttp.ContinueOnError,
-	})
 	return m
 }
 
-// Registry is the registry the metrics are in, for callers that add their own.
-func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
+// Handler serves the metrics in the Prometheus text format (gzip'd when
+// the scraper accepts it, as Prometheus does).
+func (m *Metrics) Handler() http.Handler { return http.HandlerFunc(m.serve) }
 
-// Handler serves the metrics in the Prometheus text format.
-func (m *Metrics) Handler() http.Handler { return m.handler }
+func (m *Metrics) serve(w http.ResponseWriter, r *http.Request) {
+	fams := m.families(r.Context())
+	h := w.Header()
+	h.Set("Content-Type", contentType)
+	h.Add("Vary", "Accept-Encoding")
+	if !acceptsGzip(r.Header.Get("Accept-Encoding")) {
+		if err := writeFamilies(w, fams); err != nil {
+			m.log.Warn("metrics: write", "err", err)
+		}
+		return
+	}
+	h.Set("Content-Encoding", "gzip")
+	zw := gzip.NewWriter(w)
+	err := writeFamilies(zw, fams)
+	if cerr := zw.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		m.log.Warn("metrics: write", "err", err)
+	}
+}
+
+func acceptsGzip(accept string) bool {
+	for part := range strings.SplitSeq(accept, ",") {
+		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(coding), "gzip") {
+			return strings.ReplaceAll(strings.TrimSpace(params), " ", "") != "q=0"
+		}
+	}
+	return false
+}
+
+// families is one scrape: the request figures, the store's, the Go
+// runtime's and the process's.
+func (m *Metrics) families(ctx context.Context) []family {
+	req := family{name: Namespace + "_requests_total", help: "API requests answered, by operation and HTTP status code.", typ: typeCounter}
+	dur := family{name: Namespace + "_request_duration_seconds", help: "Time from receiving an API request to writing its answer, by operation.", typ: typeHistogram}
+	flt := family{name: Namespace + "_faults_injected_total", help: "Fault rules that fired (admin API /_chimevoice/faults), by operation.", typ: typeCounter}
+	m.mu.Lock()
+	for k, c := range m.requests {
+		req.series = append(req.series, series{labels: []label{{"code", strconv.Itoa(k.code)}, {"operation", k.op}}, value: float64(c.Load())})
+	}
+	for op, h := range m.duration {
+		dur.series = append(dur.series, h.snapshot([]label{{"operation", op}}))
+	}
+	for op, c := range m.faults {
+		flt.series = append(flt.series, series{labels: []label{{"operation", op}}, value: float64(c.Load())})
+	}
+	m.mu.Unlock()
+	fams := []family{req, dur, flt}
+	fams = append(fams, m.calls.families()...)
+	if m.store != nil {
+		fams = append(fams, m.store.collect(ctx)...)
+	}
+	fams = append(fams, goFamilies()...)
+	proc, err := processFamilies()
+	if err != nil {
+		m.log.Warn("metrics: read process figures", "err", err)
+	}
+	return append(fams, proc...)
+}
 
 // ObserveRequest counts one answered API request. op "" counts as
 // UnknownOperation.
@@ -116,8 +201,8 @@ func (m *Metrics) ObserveRequest(op string, code int, d time.Duration) {
 	if !ok {
 		c = m.add(childKey{op, code})
 	}
-	c.requests.Inc()
-	c.duration.Observe(d.Seconds())
+	c.requests.Add(1)
+	c.duration.observe(d.Seconds())
 }
 
 // add creates the series of k and publishes a copy of the cache with it.
@@ -128,10 +213,13 @@ func (m *Metrics) add(k childKey) child {
 	if c, ok := old[k]; ok {
 		return c
 	}
-	c := child{
-		requests: m.requests.WithLabelValues(k.op, strconv.Itoa(k.code)),
-		duration: m.duration.WithLabelValues(k.op),
+	h := m.duration[k.op]
+	if h == nil {
+		h = newHistogram()
+		m.duration[k.op] = h
 	}
+	c := child{requests: new(atomic.Uint64), duration: h}
+	m.requests[k] = c.requests
 	next := make(map[childKey]child, len(old)+1)
 	for key, v := range old {
 		next[key] = v
@@ -142,7 +230,41 @@ func (m *Metrics) add(k childKey) child {
 }
 
 // FaultInjected counts a fault rule firing on op.
-func (m *Metrics) FaultInjected(op string) { m.faults.WithLabelValues(op).Inc() }
+func (m *Metrics) FaultInjected(op string) {
+	m.mu.Lock()
+	c := m.faults[op]
+	if c == nil {
+		c = new(atomic.Uint64)
+		m.faults[op] = c
+	}
+	m.mu.Unlock()
+	c.Add(1)
+}
+
+// desc is a store family's name, help and labels.
+type desc struct {
+	name, help, typ string
+	labels          []string
+}
+
+func storeDesc(name, typ, help string, labels ...string) desc {
+	return desc{name: Namespace + "_" + name, help: help, typ: typ, labels: labels}
+}
+
+var (
+	descUp          = storeDesc("store_up", typeGauge, "1 if the store answered the scrape's query, 0 if not (its other figures are then missing).")
+	descNumbers     = storeDesc("phone_numbers", typeGauge, "Phone numbers of every account, by status.", "status")
+	descQueue       = storeDesc("deletion_queue_numbers", typeGauge, "Numbers in the Deletion queue (status DeleteInProgress).")
+	descQueueAge    = storeDesc("deletion_queue_oldest_age_seconds", typeGauge, "Age on the service clock of the oldest entry of the Deletion queue; 0 when it is empty.")
+	descPurged      = storeDesc("purged_numbers_total", typeCounter, "Numbers this process removed for good from the Deletion queue.")
+	descOrders      = storeDesc("orders_completed_total", typeCounter, "Phone number orders this process completed, by outcome.", "status")
+	descOpen        = storeDesc("store_open_connections", typeGauge, "Open database connections, in use or idle.", "pool")
+	descInUse       = storeDesc("store_in_use_connections", typeGauge, "Database connections in use.", "pool")
+	descIdle        = storeDesc("store_idle_connections", typeGauge, "Idle database connections.", "pool")
+	descMaxOpen     = storeDesc("store_max_open_connections", typeGauge, "Most database connections the pool opens (0: unlimited).", "pool")
+	descWaitCount   = storeDesc("store_wait_count_total", typeCounter, "Times a caller waited for a database connection.", "pool")
+	descWaitSeconds = storeDesc("store_wait_duration_seconds_total", typeCounter, "Time callers waited for a database connection.", "pool")
+)
 
 // storeCollector reads the store's figures at scrape time.
 type storeCollector struct {
@@ -150,75 +272,61 @@ type storeCollector struct {
 	log *slog.Logger
 }
 
-func desc(name, help string, labels ...string) *prometheus.Desc {
-	return prometheus.NewDesc(prometheus.BuildFQName(Namespace, "", name), help, labels, nil)
-}
-
-var (
-	descUp          = desc("store_up", "1 if the store answered the scrape's query, 0 if not (its other figures are then missing).")
-	descNumbers     = desc("phone_numbers", "Phone numbers of every account, by status.", "status")
-	descQueue       = desc("deletion_queue_numbers", "Numbers in the Deletion queue (status DeleteInProgress).")
-	descQueueAge    = desc("deletion_queue_oldest_age_seconds", "Age on the service clock of the oldest entry of the Deletion queue; 0 when it is empty.")
-	descPurged      = desc("purged_numbers_total", "Numbers this process removed for good from the Deletion queue.")
-	descOrders      = desc("orders_completed_total", "Phone number orders this process completed, by outcome.", "status")
-	descOpen        = desc("store_open_connections", "Open database connections, in use or idle.", "pool")
-	descInUse       = desc("store_in_use_connections", "Database connections in use.", "pool")
-	descIdle        = desc("store_idle_connections", "Idle database connections.", "pool")
-	descMaxOpen     = desc("store_max_open_connections", "Most database connections the pool opens (0: unlimited).", "pool")
-	descWaitCount   = desc("store_wait_count_total", "Times a caller waited for a database connection.", "pool")
-	descWaitSeconds = desc("store_wait_duration_seconds_total", "Time callers waited for a database connection.", "pool")
-)
-
-var allDescs = []*prometheus.Desc{descUp, descNumbers, descQueue, descQueueAge, descPurged, descOrders, descOpen, descInUse, descIdle, descMaxOpen, descWaitCount, descWaitSeconds}
-
-// Describe implements prometheus.Collector.
-func (c *storeCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range allDescs {
-		ch <- d
-	}
-}
-
-// Collect implements prometheus.Collector.
-func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
-	ctx, cancel := context.WithTimeout(context.Background(), scrapeTimeout)
+// collect reads the store's figures.
+func (c *storeCollector) collect(ctx context.Context) []family {
+	ctx, cancel := context.WithTimeout(ctx, scrapeTimeout)
 	defer cancel()
 	st, err := c.src.Stats(ctx)
+	byName := map[string]*family{}
+	var order []string
+	add := func(d desc, v float64, labelValues ...string) {
+		f := byName[d.name]
+		if f == nil {
+			f = &family{name: d.name, help: d.help, typ: d.typ}
+			byName[d.name] = f
+			order = append(order, d.name)
+		}
+		s := series{value: v}
+		for i, name := range d.labels {
+			s.labels = append(s.labels, label{name, labelValues[i]})
+		}
+		f.series = append(f.series, s)
+	}
 	// Counters and pool figures come from the process: report them even
 	// when the database does not answer.
-	gauge := func(d *prometheus.Desc, v float64, labels ...string) {
-		ch <- prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v, labels...)
-	}
-	counter := func(d *prometheus.Desc, v float64, labels ...string) {
-		ch <- prometheus.MustNewConstMetric(d, prometheus.CounterValue, v, labels...)
-	}
-	counter(descPurged, float64(st.Purged))
+	add(descPurged, float64(st.Purged))
 	for status, n := range st.OrdersCompleted {
-		counter(descOrders, float64(n), string(status))
+		add(descOrders, float64(n), string(status))
 	}
 	for _, p := range []struct {
 		name string
 		s    *sql.DBStats
 	}{{"read", &st.Read}, {"write", &st.Write}} {
-		gauge(descOpen, float64(p.s.OpenConnections), p.name)
-		gauge(descInUse, float64(p.s.InUse), p.name)
-		gauge(descIdle, float64(p.s.Idle), p.name)
-		gauge(descMaxOpen, float64(p.s.MaxOpenConnections), p.name)
-		counter(descWaitCount, float64(p.s.WaitCount), p.name)
-		counter(descWaitSeconds, p.s.WaitDuration.Seconds(), p.name)
+		add(descOpen, float64(p.s.OpenConnections), p.name)
+		add(descInUse, float64(p.s.InUse), p.name)
+		add(descIdle, float64(p.s.Idle), p.name)
+		add(descMaxOpen, float64(p.s.MaxOpenConnections), p.name)
+		add(descWaitCount, float64(p.s.WaitCount), p.name)
+		add(descWaitSeconds, p.s.WaitDuration.Seconds(), p.name)
 	}
 	if err != nil {
 		c.log.Warn("metrics: read store figures", "err", err)
-		gauge(descUp, 0)
-		return
+		add(descUp, 0)
+	} else {
+		add(descUp, 1)
+		for status, n := range st.Numbers {
+			add(descNumbers, float64(n), string(status))
+		}
+		add(descQueue, float64(st.Numbers[chimevoice.StatusDeleteInProgress]))
+		age := 0.0
+		if !st.OldestQueued.IsZero() {
+			age = max(0, st.Now.Sub(st.OldestQueued).Seconds())
+		}
+		add(descQueueAge, age)
 	}
-	gauge(descUp, 1)
-	for status, n := range st.Numbers {
-		gauge(descNumbers, float64(n), string(status))
+	fams := make([]family, 0, len(order))
+	for _, name := range order {
+		fams = append(fams, *byName[name])
 	}
-	gauge(descQueue, float64(st.Numbers[chimevoice.StatusDeleteInProgress]))
-	age := 0.0
-	if !st.OldestQueued.IsZero() {
-		age = max(0, st.Now.Sub(st.OldestQueued).Seconds())
-	}
-	gauge(descQueueAge, age)
+	return fams
 }

@@ -30,3 +30,9 @@ func BenchmarkObserveRequest(b *testing.B) {
 		}
 	})
 }
+
+func BenchmarkNew(b *testing.B) {
+	for b.Loop() {
+		metrics.New(nil, nil)
+	}
+}

@@ -35,6 +35,9 @@ func (op *Operation) Decode(params map[string]string, query url.Values, body []b
 		return in, nil
 	}
 	if len(bytes.TrimSpace(body)) > 0 && hasBodyMembers(s) {
+		if err := checkBounds(body, s); err != nil {
+			return nil, err
+		}
 		dec := json.NewDecoder(bytes.NewReader(body))
 		dec.UseNumber()
 		var v any
@@ -119,18 +122,18 @@ func fromText(raw string, s *Shape, path string) (any, error) {
 	case "integer", "long":
 		n, err := strconv.ParseInt(raw, 10, 64)
 		if err != nil {
-			return nil, badRequest("%s: %q is not an integer.", path, raw)
+			return nil, badRequest("%s: %q is not an integer.", path, chimevoice.Clip(raw))
 		}
 		return validate(json.Number(strconv.FormatInt(n, 10)), s, path)
 	case "float", "double":
 		if _, err := strconv.ParseFloat(raw, 64); err != nil {
-			return nil, badRequest("%s: %q is not a number.", path, raw)
+			return nil, badRequest("%s: %q is not a number.", path, chimevoice.Clip(raw))
 		}
 		return validate(json.Number(raw), s, path)
 	case "boolean":
 		b, err := strconv.ParseBool(raw)
 		if err != nil || (raw != "true" && raw != "false") {
-			return nil, badRequest("%s: %q is not a boolean (true or false).", path, raw)
+			return nil, badRequest("%s: %q is not a boolean (true or false).", path, chimevoice.Clip(raw))
 		}
 		return b, nil
 	default:
@@ -210,7 +213,7 @@ func validate(v any, s *Shape, path string) (any, error) {
 		case string:
 			ts, err := time.Parse(time.RFC3339Nano, t)
 			if err != nil {
-				return nil, badRequest("%s: %q is not an ISO 8601 timestamp.", path, t)
+				return nil, badRequest("%s: %q is not an ISO 8601 timestamp.", path, chimevoice.Clip(t))
 			}
 			return ts, nil
 		case json.Number:
@@ -315,7 +318,7 @@ func show(v string, s *Shape) string {
 	if s.Sensitive {
 		return "the value"
 	}
-	return strconv.Quote(v)
+	return strconv.Quote(chimevoice.Clip(v))
 }
 
 func contains(list []string, s string) bool {

@@ -1,5 +1,6 @@
-// Package model loads the AWS service models (botocore JSON) of chime-sdk-voice
-// and the legacy chime API, merges them into one API, and uses it for routing
+// Package model loads the AWS service models (botocore JSON under spec/,
+// turned into Go tables by `go generate`) of chime-sdk-voice and the legacy
+// chime API, merges them into one API, and uses it for routing
 // and for validating requests against the models' constraints. Both services
 // share one endpoint: where an operation exists in both, its shapes are the
 // union of the two (enums united, length and value bounds widened, members
@@ -7,27 +8,21 @@
 package model
 
 import (
-	"embed"
-	"encoding/json"
 	"fmt"
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/chimevoice/chimevoice/model/internal/spec"
 )
 
-//go:embed spec/*.service.json
-var specFS embed.FS
+//go:generate go run ./internal/gen
 
 // Service names of the two models.
 const (
 	ServiceVoice  = "chime-sdk-voice"
 	ServiceLegacy = "chime"
 )
-
-var specFiles = map[string]string{
-	ServiceVoice:  "spec/chime-sdk-voice-2022-08-03.service.json",
-	ServiceLegacy: "spec/chime-2018-05-01.service.json",
-}
 
 // Shape is a model shape after merging.
 type Shape struct {
@@ -94,53 +89,16 @@ func (op *Operation) HasService(svc string) bool {
 	return false
 }
 
-type rawModel struct {
-	Operations map[string]struct {
-		Name string `json:"name"`
-		HTTP struct {
-			Method       string `json:"method"`
-			RequestURI   string `json:"requestUri"`
-			ResponseCode int    `json:"responseCode"`
-		} `json:"http"`
-		Input  *struct{ Shape string } `json:"input"`
-		Output *struct{ Shape string } `json:"output"`
-	} `json:"operations"`
-	Shapes map[string]rawShape `json:"shapes"`
-}
-
-type rawShape struct {
-	Type      string   `json:"type"`
-	Required  []string `json:"required"`
-	Min       *float64 `json:"min"`
-	Max       *float64 `json:"max"`
-	Pattern   string   `json:"pattern"`
-	Enum      []string `json:"enum"`
-	Sensitive bool     `json:"sensitive"`
-	Members   map[string]struct {
-		Shape        string `json:"shape"`
-		Location     string `json:"location"`
-		LocationName string `json:"locationName"`
-	} `json:"members"`
-	Member *struct{ Shape string } `json:"member"`
-	Key    *struct{ Shape string } `json:"key"`
-	Value  *struct{ Shape string } `json:"value"`
-}
-
-// Load reads the embedded models and merges them.
+// Load builds the merged API from the service models, which `go generate`
+// turned into Go tables (models_gen.go): nothing is decoded at start.
 func Load() (*API, error) {
 	api := &API{ops: map[string]*Operation{}}
-	for _, svc := range []string{ServiceVoice, ServiceLegacy} {
-		data, err := specFS.ReadFile(specFiles[svc])
-		if err != nil {
-			return nil, fmt.Errorf("read model %s: %w", svc, err)
-		}
-		var raw rawModel
-		if err := json.Unmarshal(data, &raw); err != nil {
-			return nil, fmt.Errorf("parse model %s: %w", svc, err)
-		}
-		b := &builder{raw: &raw, built: map[string]*Shape{}}
-		for name, ro := range raw.Operations {
-			op, err := b.operation(name, ro.HTTP.Method, ro.HTTP.RequestURI, ro.HTTP.ResponseCode, ro.Input, ro.Output)
+	for _, m := range generatedModels {
+		svc := m.Service
+		b := &builder{raw: &m, built: map[string]*Shape{}}
+		for _, ro := range m.Operations {
+			name := ro.Name
+			op, err := b.operation(name, ro.Method, ro.RequestURI, ro.ResponseCode, ro.Input, ro.Output)
 			if err != nil {
 				return nil, fmt.Errorf("model %s: operation %s: %w", svc, name, err)
 			}
@@ -189,11 +147,11 @@ func literalCount(path []string) int {
 func isParam(seg string) bool { return strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}") }
 
 type builder struct {
-	raw   *rawModel
+	raw   *spec.Model
 	built map[string]*Shape
 }
 
-func (b *builder) operation(name, method, uri string, code int, in, out *struct{ Shape string }) (*Operation, error) {
+func (b *builder) operation(name, method, uri string, code int, in, out string) (*Operation, error) {
 	op := &Operation{Name: name, Method: method, ResponseCode: code, Query: map[string]string{}}
 	if op.ResponseCode == 0 {
 		op.ResponseCode = 200
@@ -207,13 +165,13 @@ func (b *builder) operation(name, method, uri string, code int, in, out *struct{
 		}
 	}
 	var err error
-	if in != nil {
-		if op.Input, err = b.shape(in.Shape); err != nil {
+	if in != "" {
+		if op.Input, err = b.shape(in); err != nil {
 			return nil, err
 		}
 	}
-	if out != nil {
-		if op.Output, err = b.shape(out.Shape); err != nil {
+	if out != "" {
+		if op.Output, err = b.shape(out); err != nil {
 			return nil, err
 		}
 	}
@@ -232,18 +190,18 @@ func (b *builder) shape(name string) (*Shape, error) {
 	if s, ok := b.built[name]; ok {
 		return s, nil
 	}
-	rs, ok := b.raw.Shapes[name]
-	if !ok {
+	rs := b.raw.Shape(name)
+	if rs == nil {
 		return nil, fmt.Errorf("unknown shape %s", name)
 	}
 	s := &Shape{Name: name, Type: rs.Type, Enum: rs.Enum, Sensitive: rs.Sensitive}
 	b.built[name] = s // before recursing: shapes may be recursive
-	if rs.Min != nil {
-		v := int64(*rs.Min)
+	if rs.HasMin {
+		v := int64(rs.Min)
 		s.Min = &v
 	}
-	if rs.Max != nil {
-		v := int64(*rs.Max)
+	if rs.HasMax {
+		v := int64(rs.Max)
 		s.Max = &v
 	}
 	if rs.Pattern != "" {
@@ -260,13 +218,8 @@ func (b *builder) shape(name string) (*Shape, error) {
 		for _, r := range rs.Required {
 			s.Required[r] = true
 		}
-		names := make([]string, 0, len(rs.Members))
-		for m := range rs.Members {
-			names = append(names, m)
-		}
-		sort.Strings(names)
-		for _, m := range names {
-			rm := rs.Members[m]
+		for _, rm := range rs.Members { // sorted by name
+			m := rm.Name
 			ms, err := b.shape(rm.Shape)
 			if err != nil {
 				return nil, err
@@ -275,17 +228,17 @@ func (b *builder) shape(name string) (*Shape, error) {
 			s.Order = append(s.Order, m)
 		}
 	case "list":
-		elem, err := b.shape(rs.Member.Shape)
+		elem, err := b.shape(rs.Member)
 		if err != nil {
 			return nil, err
 		}
 		s.Elem = elem
 	case "map":
-		k, err := b.shape(rs.Key.Shape)
+		k, err := b.shape(rs.Key)
 		if err != nil {
 			return nil, err
 		}
-		v, err := b.shape(rs.Value.Shape)
+		v, err := b.shape(rs.Value)
 		if err != nil {
 			return nil, err
 		}

@@ -3,7 +3,7 @@ package pool
 import (
 	"slices"
 
-	"github.com/nyaruka/phonenumbers"
+	"github.com/chimevoice/chimevoice/pool/internal/numplan"
 )
 
 // Info describes a number for inventory.
@@ -13,7 +13,9 @@ type Info struct {
 }
 
 // Classify returns Info for a "+"-form E.164 number, and ok=false if
-// libphonenumber says it is not a valid number. The number must be in
+// libphonenumber says it is not a valid number (asked through
+// internal/numplan's tables of its metadata, which keep the library itself
+// out of the program). The number must be in
 // canonical E.164 form ("+" and digits only, as Format(E164) writes it);
 // anything else is not ok. Type is TollFree when libphonenumber's type is
 // TOLL_FREE, otherwise Local.
@@ -24,12 +26,16 @@ func Classify(e164 string) (Info, bool) {
 	if info, ok := classifyUS(e164); ok {
 		return info, true
 	}
-	n, err := phonenumbers.Parse(e164, "")
-	if err != nil || !phonenumbers.IsValidNumber(n) || phonenumbers.Format(n, phonenumbers.E164) != e164 {
+	cc, nsn, ok := numplan.ParseE164(e164)
+	if !ok {
 		return Info{}, false
 	}
-	info := Info{Country: phonenumbers.GetRegionCodeForNumber(n), Type: typeLocal}
-	if phonenumbers.GetNumberType(n) == phonenumbers.TOLL_FREE {
+	region, typ, valid := numplan.Lookup(cc, nsn)
+	if !valid {
+		return Info{}, false
+	}
+	info := Info{Country: region, Type: typeLocal}
+	if typ == numplan.TollFree {
 		info.Type = typeTollFree
 	}
 	return info, true
@@ -41,8 +47,12 @@ func Classify(e164 string) (Info, bool) {
 // that Countries lists for it. Unknown product types support nothing.
 func Supported(productType string, info Info) bool {
 	switch productType {
-	case productVoiceConnector, productBusinessCalling:
+	case productVoiceConnector:
 		return info.Country == "US" && (info.Type == typeLocal || info.Type == typeTollFree)
+	case productBusinessCalling:
+		// "For toll-free numbers, you cannot use the Amazon Chime Business
+		// Calling product type" (UpdatePhoneNumber, Amazon Chime API Reference).
+		return info.Country == "US" && info.Type == typeLocal
 	case productSMADialIn:
 		return slices.Contains(countryTypes(info.Country), info.Type)
 	}
@@ -56,7 +66,8 @@ type Country struct {
 }
 
 // Countries returns the supported countries for productType, sorted by
-// code: VoiceConnector and BusinessCalling → US (Local, TollFree);
+// code: VoiceConnector → US (Local, TollFree); BusinessCalling → US
+// (Local: toll-free numbers never get that product type);
 // SipMediaApplicationDialIn → US plus the countries of AT AU BE CA CH DE DK
 // ES FI FR GB IE IT JP NL NO NZ PT SE for which the generator found valid
 // numbers, each with the types found (Canada, for instance, has no
@@ -64,8 +75,10 @@ type Country struct {
 // Unknown product types get nil. The result is the caller's to modify.
 func Countries(productType string) []Country {
 	switch productType {
-	case productVoiceConnector, productBusinessCalling:
+	case productVoiceConnector:
 		return []Country{{Code: "US", Types: []string{typeLocal, typeTollFree}}}
+	case productBusinessCalling:
+		return []Country{{Code: "US", Types: []string{typeLocal}}}
 	case productSMADialIn:
 	default:
 		return nil

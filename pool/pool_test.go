@@ -521,7 +521,7 @@ func TestSupported(t *testing.T) {
 		{"VoiceConnector", Info{"US", "Local"}, true},
 		{"VoiceConnector", Info{"US", "TollFree"}, true},
 		{"VoiceConnector", Info{"GB", "Local"}, false},
-		{"BusinessCalling", Info{"US", "TollFree"}, true},
+		{"BusinessCalling", Info{"US", "TollFree"}, false}, // toll-free numbers never get BusinessCalling,
 		{"BusinessCalling", Info{"CA", "Local"}, false},
 		{"SipMediaApplicationDialIn", Info{"US", "Local"}, true},
 		{"SipMediaApplicationDialIn", Info{"US", "TollFree"}, true},
@@ -542,11 +542,12 @@ func TestSupported(t *testing.T) {
 }
 
 func TestCountries(t *testing.T) {
-	us := []Country{{Code: "US", Types: []string{"Local", "TollFree"}}}
-	for _, product := range []string{"VoiceConnector", "BusinessCalling"} {
-		got := Countries(product)
-		if fmt.Sprint(got) != fmt.Sprint(us) {
-			t.Errorf("Countries(%s) = %v, want %v", product, got, us)
+	for product, want := range map[string][]Country{
+		"VoiceConnector":  {{Code: "US", Types: []string{"Local", "TollFree"}}},
+		"BusinessCalling": {{Code: "US", Types: []string{"Local"}}}, // never toll-free
+	} {
+		if got := Countries(product); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("Countries(%s) = %v, want %v", product, got, want)
 		}
 	}
 	if got := Countries("Nope"); got != nil {

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/nyaruka/phonenumbers"
+	"github.com/chimevoice/chimevoice/pool/internal/numplan"
 )
 
 // Pool is the synthetic pool. Construct it once with New; it is safe for
@@ -327,32 +327,17 @@ func appendDigits(b []byte, v uint64, n int) []byte {
 	return b
 }
 
-// valid checks a candidate of another country against libphonenumber: it
-// must be a valid number of pl.region and of the plan's type, as Classify
-// would say (without parsing the string again).
+// valid checks a candidate of another country against libphonenumber's
+// rules: it must be a valid number of pl.region and of the plan's type, as
+// Classify would say (without parsing the string again).
 func (pl *plan) valid(prefix, line uint64) bool {
-	nsn := prefix*10000 + line
-	cc := int32(pl.cc)
-	n := &phonenumbers.PhoneNumber{CountryCode: &cc, NationalNumber: &nsn}
-	// Leading zeros of the national number (Italy) are kept apart.
-	if zeros := int32(pl.digits + 4 - decimalLen(nsn)); zeros > 0 {
-		yes := true
-		n.ItalianLeadingZero = &yes
-		n.NumberOfLeadingZeros = &zeros
-	}
-	typ := phonenumbers.GetNumberType(n)
-	if typ == phonenumbers.UNKNOWN || (typ == phonenumbers.TOLL_FREE) != pl.tollFree {
+	var buf [24]byte
+	nsn := appendDigits(appendDigits(buf[:0], prefix, pl.digits), line, 4) // leading zeros kept (Italy)
+	region, typ, _ := numplan.Lookup(int(pl.cc), string(nsn))
+	if typ == numplan.Unknown || (typ == numplan.TollFree) != pl.tollFree {
 		return false
 	}
-	return phonenumbers.GetRegionCodeForNumber(n) == pl.region
-}
-
-func decimalLen(v uint64) int {
-	n := 1
-	for ; v >= 10; v /= 10 {
-		n++
-	}
-	return n
+	return region == pl.region
 }
 
 func (pl *plan) lineOffset(prefix uint64) uint64 {

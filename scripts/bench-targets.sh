@@ -5,7 +5,7 @@
 #   scripts/bench-targets.sh [RUNS]      # default 3 runs of each measurement
 #
 # Each section prints its raw lines; BENCHMARKS.md quotes the medians.
-# Needs: go, python3 (for startup.py), jq, and moto (python3 -m moto.server)
+# Needs: go, python3 (for startup.py's peak RSS), jq, and moto (python3 -m moto.server)
 # for the emulator comparison. Takes about 15 minutes.
 runs=${1:-3}
 source "$(dirname "$0")/lib.sh"
@@ -33,7 +33,7 @@ echo "provisioned 1,000,000 numbers in $(echo "$(date +%s.%N) - $start" | bc) s"
 stop
 
 echo; echo "== 5. start to first healthy answer, and RSS, with 1,000,000 numbers stored (peak under a mixed load)"
-python3 scripts/startup.py --runs "$runs" http://127.0.0.1:18900/_chimevoice/health -- "$cv" --data "$work/m1.db" --listen 127.0.0.1:18900 --log-level warn
+"$cv" bench startup --runs "$runs" -- "$cv" --data "$work/m1.db" --listen '127.0.0.1:{port}' --log-level warn
 (python3 scripts/startup.py --runs 1 --hold 14 http://127.0.0.1:18901/_chimevoice/health -- "$cv" --data "$work/m1.db" --listen 127.0.0.1:18901 --log-level warn > "$work/rss.out") &
 sleep 1.5
 bench --endpoint http://127.0.0.1:18901 --workload mix --concurrency 16 --duration 10s --provision 2000 |
@@ -79,8 +79,8 @@ for r in $(seq 1 "$runs"); do
   stop
   echo "run: chimevoice BatchDeletePhoneNumber $c; moto BatchWriteItem $m"
 done
-python3 scripts/startup.py --runs "$runs" http://127.0.0.1:18951/moto-api/ -- python3 -m moto.server -p 18951 | grep median | sed 's/^/moto_server: /'
-python3 scripts/startup.py --runs "$runs" http://127.0.0.1:18952/_chimevoice/health -- "$cv" --data :memory: --listen 127.0.0.1:18952 | grep median | sed 's/^/chimevoice (empty store): /'
+"$cv" bench startup --runs "$runs" --url 'http://127.0.0.1:{port}/moto-api/' -- python3 -m moto.server -p '{port}' | grep median | sed 's/^/moto_server: /'
+"$cv" bench startup --runs "$runs" -- "$cv" --data :memory: --listen '127.0.0.1:{port}' | grep median | sed 's/^/chimevoice (empty store): /'
 
 echo; echo "== scaling: BatchDeletePhoneNumber throughput by concurrency (batch 1) and by batch size (c=32)"
 for c in 1 8 32 128; do

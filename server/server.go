@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/chimevoice/chimevoice"
@@ -43,6 +45,13 @@ type Config struct {
 	// nil); tests freeze it to make throttling exact.
 	LimiterClock func() time.Time
 	Logger       *slog.Logger
+	// PublicURL is the URL browsers use (--public-url): its host is
+	// accepted by the cross-site guard, and https makes console cookies
+	// Secure.
+	PublicURL string
+	// TrustForwarded trusts the proxy's X-Forwarded-Proto and
+	// X-Forwarded-For in the console.
+	TrustForwarded bool
 }
 
 // Server is the whole handler, with its parts for callers that inspect them.
@@ -100,11 +109,18 @@ func build(svc chimevoice.Services, cfg Config, m *metrics.Metrics) (*Server, er
 		return nil, errors.Join(errors.New("build the API handler"), err)
 	}
 	cons := console.New(svc, console.Options{
-		Credentials: cfg.Credentials,
-		AdminToken:  cfg.AdminToken,
-		Retention:   cfg.Retention,
-		Now:         cfg.RealClock,
-		Logger:      cfg.Logger,
+		Credentials:    cfg.Credentials,
+		AdminToken:     cfg.AdminToken,
+		Retention:      cfg.Retention,
+		Now:            cfg.RealClock,
+		Logger:         cfg.Logger,
+		Sessions:       svc.ConsoleSessions,
+		SecureCookies:  strings.HasPrefix(cfg.PublicURL, "https://"),
+		TrustForwarded: cfg.TrustForwarded,
 	})
-	return &Server{Handler: cons.Wrap(api), API: api, Metrics: m, Calls: svc.Calls}, nil
+	guard := httpapi.GuardOptions{AdminToken: cfg.AdminToken}
+	if u, err := url.Parse(cfg.PublicURL); err == nil && u.Hostname() != "" {
+		guard.Hosts = []string{u.Hostname()}
+	}
+	return &Server{Handler: httpapi.Guard(cons.Wrap(api), guard), API: api, Metrics: m, Calls: svc.Calls}, nil
 }

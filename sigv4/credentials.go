@@ -17,7 +17,7 @@ type Credential struct {
 	AccessKeyID     string   `yaml:"access_key_id"`
 	SecretAccessKey string   `yaml:"secret_access_key"`
 	AccountID       string   `yaml:"account_id"`
-	Allow           []string `yaml:"allow"` // operation-name patterns; '*' wildcards ("Get*", "List*", "*"); empty/nil = all allowed
+	Allow           []string `yaml:"allow"` // operation-name patterns; '*' wildcards ("Get*", "List*", "*"); absent (nil) = all allowed, [] = none
 }
 
 // DevCredential returns the development credential: access key "test",
@@ -110,12 +110,13 @@ func isAccountID(s string) bool {
 }
 
 // Allowed reports whether operation (e.g. "BatchDeletePhoneNumber") matches
-// the credential's allow list. A nil or empty list allows everything, so a
-// credential without an allow entry behaves like a full-access key. Patterns
+// the credential's allow list. A credential without an allow entry (nil)
+// behaves like a full-access key; an empty list ("allow: []") allows
+// nothing: it fails closed, and ["*"] is how to write "everything". Patterns
 // use '*' as "any run of characters" and must match the whole name; letters
 // compare case-insensitively, as IAM compares action names.
 func (c *Credential) Allowed(operation string) bool {
-	if len(c.Allow) == 0 {
+	if c.Allow == nil {
 		return true
 	}
 	for _, p := range c.Allow {

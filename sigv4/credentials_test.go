@@ -17,7 +17,7 @@ func TestAllowed(t *testing.T) {
 		want  bool
 	}{
 		{nil, "BatchDeletePhoneNumber", true},
-		{[]string{}, "DeletePhoneNumber", true},
+		{[]string{}, "DeletePhoneNumber", false}, // allow: [] fails closed
 		{[]string{"*"}, "BatchDeletePhoneNumber", true},
 		{[]string{"Get*"}, "GetPhoneNumber", true},
 		{[]string{"Get*"}, "GetPhoneNumberOrder", true},

@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -63,7 +64,7 @@ func NewVerifier(creds []Credential, now func() time.Time) *Verifier {
 	}
 	for i := range creds {
 		c := creds[i]
-		c.Allow = append([]string(nil), c.Allow...)
+		c.Allow = slices.Clone(c.Allow) // keeps nil (all) apart from empty (none)
 		if _, dup := v.creds[c.AccessKeyID]; !dup {
 			v.creds[c.AccessKeyID] = &c
 		}
@@ -84,29 +85,7 @@ func NewVerifier(creds []Credential, now func() time.Time) *Verifier {
 // signature. The canonical URI is the path exactly as sent, encoded once
 // more; a signature over botocore's normalized form of it is also accepted.
 func (v *Verifier) Verify(r *http.Request, body []byte) (Identity, error) {
-	authz := r.Header.Values("Authorization")
-	switch {
-	case len(authz) == 0:
-		if q, _ := url.ParseQuery(r.URL.RawQuery); q.Has("X-Amz-Algorithm") {
-			return Identity{}, unauthorized("presigned URL authentication (X-Amz-Algorithm in the query string) is not supported: sign the request with an Authorization header")
-		}
-		return Identity{}, unauthorized("missing Authorization header: requests must be signed with AWS Signature Version 4")
-	case len(authz) > 1:
-		return Identity{}, malformed("the request carries %d Authorization headers, expected one", len(authz))
-	}
-	a, err := ParseAuthorization(authz[0])
-	if err != nil {
-		return Identity{}, err
-	}
-	if a.Service != Service {
-		return Identity{}, unauthorized("credential scope service %q is wrong: credential should be scoped to service %q", clip(a.Service), Service)
-	}
-	cred := v.creds[a.AccessKeyID]
-	if cred == nil {
-		return Identity{}, unauthorized("unknown access key ID %q: the security token included in the request is invalid", clip(a.AccessKeyID))
-	}
-
-	amzDate, dateHeader, err := v.checkDate(r.Header, a.Date)
+	a, cred, amzDate, dateHeader, err := v.checkHeaders(r)
 	if err != nil {
 		return Identity{}, err
 	}
@@ -148,6 +127,40 @@ func (v *Verifier) Verify(r *http.Request, body []byte) (Identity, error) {
 			"The String-to-Sign should have been\n'%s'", canonical, sts)
 	}
 	return Identity{Credential: cred, Region: a.Region}, nil
+}
+
+// Precheck runs the checks of Verify that need no body: Authorization
+// present and well formed, scope service, known access key, request date in
+// the window. The server runs it before reading a body, so that a client
+// without a valid key and date never makes it hold one.
+func (v *Verifier) Precheck(r *http.Request) error {
+	_, _, _, _, err := v.checkHeaders(r)
+	return err
+}
+
+// checkHeaders is the part of Verify that reads only headers.
+func (v *Verifier) checkHeaders(r *http.Request) (a Authorization, cred *Credential, amzDate, dateHeader string, err error) {
+	authz := r.Header.Values("Authorization")
+	switch {
+	case len(authz) == 0:
+		if q, _ := url.ParseQuery(r.URL.RawQuery); q.Has("X-Amz-Algorithm") {
+			return a, nil, "", "", unauthorized("presigned URL authentication (X-Amz-Algorithm in the query string) is not supported: sign the request with an Authorization header")
+		}
+		return a, nil, "", "", unauthorized("missing Authorization header: requests must be signed with AWS Signature Version 4")
+	case len(authz) > 1:
+		return a, nil, "", "", malformed("the request carries %d Authorization headers, expected one", len(authz))
+	}
+	if a, err = ParseAuthorization(authz[0]); err != nil {
+		return a, nil, "", "", err
+	}
+	if a.Service != Service {
+		return a, nil, "", "", unauthorized("credential scope service %q is wrong: credential should be scoped to service %q", clip(a.Service), Service)
+	}
+	if cred = v.creds[a.AccessKeyID]; cred == nil {
+		return a, nil, "", "", unauthorized("unknown access key ID %q: the security token included in the request is invalid", clip(a.AccessKeyID))
+	}
+	amzDate, dateHeader, err = v.checkDate(r.Header, a.Date)
+	return a, cred, amzDate, dateHeader, err
 }
 
 // check computes the signature of in and compares it with want in constant

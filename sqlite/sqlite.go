@@ -75,6 +75,12 @@ func Open(ctx context.Context, path string, cfg sqlstore.Config) (*Store, error)
 			return nil, fmt.Errorf("create throwaway store: %w", err)
 		}
 		tmpDir, path, wal = dir, filepath.Join(dir, "chimevoice.db"), nil
+		// A copy of a migrated empty database instead of running the
+		// migrations: every throwaway store (a test's) starts this way.
+		if err := os.WriteFile(path, emptyImage, 0o600); err != nil {
+			os.RemoveAll(tmpDir)
+			return nil, fmt.Errorf("create throwaway store: %w", err)
+		}
 	} else {
 		wal.path = path + "-wal"
 	}
@@ -189,10 +195,6 @@ func open(ctx context.Context, path string, wal *walSync, cfg sqlstore.Config) (
 	wdb.SetMaxOpenConns(1)
 	wdb.SetMaxIdleConns(1)
 	wdb.SetConnMaxLifetime(0)
-	if err := wdb.PingContext(ctx); err != nil {
-		wdb.Close()
-		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
-	}
 	rdb, err := sql.Open("sqlite", dsn("file:"+path, append(common, "query_only(1)", "cache_size(-4096)")))
 	if err != nil {
 		wdb.Close()
@@ -201,6 +203,22 @@ func open(ctx context.Context, path string, wal *walSync, cfg sqlstore.Config) (
 	n := max(4, 2*runtime.GOMAXPROCS(0))
 	rdb.SetMaxOpenConns(n)
 	rdb.SetMaxIdleConns(n)
+	// The first reader connection (the store reads at once, and so does
+	// the first health check) opens while the writer's does: each costs
+	// about a millisecond at start, mostly SQLite reading the schema. Its
+	// error, if any, is the one the store's first read reports.
+	readerUp := make(chan struct{})
+	go func() {
+		defer close(readerUp)
+		_ = rdb.PingContext(ctx)
+	}()
+	if err := wdb.PingContext(ctx); err != nil {
+		<-readerUp
+		wdb.Close()
+		rdb.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	<-readerUp
 	d := dialect
 	if wal != nil {
 		d.Sync = wal.sync

@@ -38,6 +38,11 @@ func (s *Store) SetClock(ctx context.Context, t time.Time) (time.Time, error) {
 	})
 }
 
+// MaxClockAhead is how far the service clock may run ahead of the real
+// clock: offsets are durations, which end at 292 years, and deadlines are
+// computed by adding retention and latency to the service time.
+const MaxClockAhead = 250 * 365 * 24 * time.Hour
+
 // moveClock stores a new clock offset and then runs the work that became due.
 // The offset row is read with a row lock, so that concurrent moves on
 // several replicas apply one after the other (two Advance calls of an hour
@@ -53,6 +58,10 @@ func (s *Store) moveClock(ctx context.Context, target func(now time.Time) (time.
 		t, err := target(serviceTimeAt(base, cur))
 		if err != nil {
 			return err
+		}
+		if t.Sub(base) > MaxClockAhead {
+			return chimevoice.Errorf(chimevoice.CodeBadRequest, "The service clock cannot move to %s: it can be at most %d years ahead of the real clock (until %s).",
+				t.UTC().Format(time.RFC3339), MaxClockAhead/(365*24*time.Hour), base.Add(MaxClockAhead).UTC().Format(time.RFC3339))
 		}
 		off = max(t.Truncate(time.Millisecond).Sub(base).Milliseconds(), cur)
 		_, err = tx.exec(ctx, `INSERT INTO meta (key, value) VALUES ('clock_offset_ms', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, strconv.FormatInt(off, 10))
@@ -70,9 +79,10 @@ func (s *Store) moveClock(ctx context.Context, target func(now time.Time) (time.
 
 // DueCounts is what one pass of due work did.
 type DueCounts struct {
-	Orders       int
-	CallingNames int
-	Purged       int
+	Orders        int
+	CallingNames  int
+	ProxySessions int // closed at their expiry
+	Purged        int
 }
 
 // RunDue completes due orders and calling-name updates and purges numbers
@@ -91,6 +101,9 @@ func (s *Store) runDue(ctx context.Context) (DueCounts, error) {
 	if c.CallingNames, err = s.completeCallingNames(ctx); err != nil {
 		return c, err
 	}
+	if c.ProxySessions, err = s.closeProxySessions(ctx); err != nil {
+		return c, err
+	}
 	c.Purged, err = s.Purge(ctx)
 	s.stats.purged.Add(int64(c.Purged)) // batches before a failure are committed
 	if err != nil {
@@ -102,7 +115,7 @@ func (s *Store) runDue(ctx context.Context) (DueCounts, error) {
 func (s *Store) completeCallingNames(ctx context.Context) (int, error) {
 	var n int64
 	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
-		res, err := tx.exec(ctx, `UPDATE phone_numbers SET calling_name_status = 'UpdateSucceeded' WHERE calling_name_status = 'UpdateInProgress' AND updated_at <= ?`, ms(tx.now.Add(-s.cfg.OrderLatency)))
+		res, err := tx.exec(ctx, `UPDATE phone_numbers SET calling_name_status = 'UpdateSucceeded', calling_name_requested_at = NULL WHERE calling_name_status = 'UpdateInProgress' AND COALESCE(calling_name_requested_at, updated_at) <= ?`, ms(tx.now.Add(-s.cfg.OrderLatency)))
 		if err != nil {
 			return err
 		}

@@ -373,6 +373,9 @@ func (s *Store) applyUpdate(ctx context.Context, tx *Tx, n *chimevoice.PhoneNumb
 		if pt == n.ProductType {
 			break
 		}
+		if err := chimevoice.CheckBusinessCalling("ProductType", pt, n.Type, n.E164); err != nil {
+			return err
+		}
 		if len(n.Associations) > 0 {
 			return chimevoice.Errorf(chimevoice.CodeConflict, "The phone number %s is associated with %s %s; disassociate it before changing its ProductType.", n.E164, n.Associations[0].Name, n.Associations[0].Value)
 		}
@@ -384,8 +387,11 @@ func (s *Store) applyUpdate(ctx context.Context, tx *Tx, n *chimevoice.PhoneNumb
 		}
 		n.ProductType = pt
 	case u.CallingName != nil:
+		if err := chimevoice.CheckCallingNameUpdate(n); err != nil {
+			return err
+		}
 		status := chimevoice.CallingNameUpdateInProgress
-		if _, err := tx.exec(ctx, `UPDATE phone_numbers SET calling_name = ?, calling_name_status = ?, updated_at = ? WHERE e164 = ?`, *u.CallingName, string(status), ms(now), n.E164); err != nil {
+		if _, err := tx.exec(ctx, `UPDATE phone_numbers SET calling_name = ?, calling_name_status = ?, calling_name_requested_at = ?, updated_at = ? WHERE e164 = ?`, *u.CallingName, string(status), ms(now), ms(now), n.E164); err != nil {
 			return err
 		}
 		n.CallingName, n.CallingNameStatus = *u.CallingName, status
@@ -454,7 +460,22 @@ func (s *Store) GetPhoneNumberSettings(ctx context.Context, c chimevoice.Caller)
 // UpdatePhoneNumberSettings implements chimevoice.PhoneNumberService.
 func (s *Store) UpdatePhoneNumberSettings(ctx context.Context, c chimevoice.Caller, callingName string) error {
 	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
-		_, err := tx.exec(ctx, `INSERT INTO phone_number_settings (account_id, calling_name, updated_at) VALUES (?, ?, ?)
+		cur := &chimevoice.PhoneNumberSettings{}
+		var at int64
+		err := tx.queryRow(ctx, `SELECT calling_name, updated_at FROM phone_number_settings WHERE account_id = ?`+s.d.ForUpdate, c.AccountID).Scan(&cur.CallingName, &at)
+		switch {
+		case err == nil:
+			cur.CallingNameUpdatedAt = fromMS(at)
+		case !errors.Is(err, sql.ErrNoRows):
+			return s.wrap(err, "read phone number settings")
+		}
+		if err := chimevoice.CheckDefaultCallingNameChange(cur, callingName, tx.now); err != nil {
+			return err
+		}
+		if cur.CallingName == callingName && !cur.CallingNameUpdatedAt.IsZero() {
+			return nil // unchanged: the seven days keep running from the last change
+		}
+		_, err = tx.exec(ctx, `INSERT INTO phone_number_settings (account_id, calling_name, updated_at) VALUES (?, ?, ?)
 			ON CONFLICT (account_id) DO UPDATE SET calling_name = excluded.calling_name, updated_at = excluded.updated_at`,
 			c.AccountID, callingName, ms(tx.now))
 		return err

@@ -40,6 +40,19 @@ func (s *Store) CreatePhoneNumberOrder(ctx context.Context, c chimevoice.Caller,
 		if err != nil {
 			return err
 		}
+		if r.ProductType == chimevoice.ProductBusinessCalling {
+			for i, e164 := range r.E164s {
+				info, ok, err := s.classify(ctx, tx, e164, imported)
+				if err != nil {
+					return err
+				}
+				if ok {
+					if err := chimevoice.CheckBusinessCalling(fmt.Sprintf("E164PhoneNumbers[%d]", i), r.ProductType, chimevoice.NumberType(info.Type), e164); err != nil {
+						return err
+					}
+				}
+			}
+		}
 		now := ms(tx.now)
 		if _, err := tx.exec(ctx, `INSERT INTO phone_number_orders (id, account_id, product_type, status, order_type, name, created_at, updated_at, due_at) VALUES (?, ?, ?, 'Processing', 'New', ?, ?, ?, ?)`,
 			id, c.AccountID, string(r.ProductType), r.Name, now, now, ms(tx.now.Add(s.cfg.OrderLatency))); err != nil {

@@ -219,7 +219,13 @@ var (
 		"Id": func(g *chimevoice.VoiceConnectorGroup) any { return &g.ID }, "AccountId": func(g *chimevoice.VoiceConnectorGroup) any { return &g.AccountID },
 		"Name": func(g *chimevoice.VoiceConnectorGroup) any { return &g.Name }, "Arn": func(g *chimevoice.VoiceConnectorGroup) any { return &g.ARN },
 		"CreatedAt": func(g *chimevoice.VoiceConnectorGroup) any { return &g.CreatedAt }, "UpdatedAt": func(g *chimevoice.VoiceConnectorGroup) any { return &g.UpdatedAt },
-	}, func(g *chimevoice.VoiceConnectorGroup) { g.Items = []chimevoice.VoiceConnectorItem{} })
+		"CallDistributionType": func(g *chimevoice.VoiceConnectorGroup) any { return &g.Distribution },
+	}, func(g *chimevoice.VoiceConnectorGroup) {
+		g.Items = []chimevoice.VoiceConnectorItem{}
+		if g.Distribution == "" { // groups made before the model had it route by priority
+			g.Distribution = chimevoice.DistributionPriorityWeighted
+		}
+	})
 
 	smaTable = newTable("SipMediaApplications", "SIP media application", fieldMap[chimevoice.SipMediaApplication]{
 		"Id": func(a *chimevoice.SipMediaApplication) any { return &a.ID }, "AccountId": func(a *chimevoice.SipMediaApplication) any { return &a.AccountID },

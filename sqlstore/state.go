@@ -147,7 +147,7 @@ var (
 )
 
 // stateSections are the tables of a snapshot, parents before children.
-var stateSections = []stateSection{
+var stateSections = append([]stateSection{
 	{json: "PhoneNumbers", sql: "phone_numbers", key: []string{"E164"}, cols: []stateColumn{
 		{json: "E164", sql: "e164", check: e164Format},
 		{json: "AccountId", sql: "account_id", check: accountFormat},
@@ -167,6 +167,8 @@ var stateSections = []stateSection{
 		{json: "CreatedAt", sql: "created_at", kind: kTime},
 		{json: "UpdatedAt", sql: "updated_at", kind: kTime},
 		{json: "DeletedAt", sql: "deleted_at", kind: kNullTime, optional: true},
+		// When the pending calling-name update was requested (migration 0005).
+		{json: "CallingNameRequestedAt", sql: "calling_name_requested_at", kind: kNullTime, optional: true},
 	}},
 	{json: "PhoneNumberAssociations", sql: "phone_number_associations", key: []string{"E164", "Name"}, cols: []stateColumn{
 		{json: "E164", sql: "e164", check: e164Format},
@@ -219,6 +221,7 @@ var stateSections = []stateSection{
 		{json: "Arn", sql: "arn", check: nonEmpty},
 		{json: "CreatedAt", sql: "created_at", kind: kTime},
 		{json: "UpdatedAt", sql: "updated_at", kind: kTime},
+		{json: "CallDistributionType", sql: "call_distribution_type", optional: true, def: "", check: oneOf("", string(chimevoice.DistributionPriorityWeighted), string(chimevoice.DistributionLoadBalanced))},
 	}},
 	{json: "VoiceConnectorGroupItems", sql: "voice_connector_group_items", key: []string{"GroupId", "VoiceConnectorId"},
 		refs: []stateRef{{"GroupId", "VoiceConnectorGroups"}, {"VoiceConnectorId", "VoiceConnectors"}}, cols: []stateColumn{
@@ -323,7 +326,7 @@ var stateSections = []stateSection{
 		{json: "City", sql: "city", optional: true, def: "", check: maxLen(100)},
 		{json: "State", sql: "state", optional: true, def: "", check: maxLen(100)},
 	}},
-}
+}, controlPlaneSections...) // state_controlplane.go
 
 // section returns the section called name.
 func section(name string) *stateSection {

@@ -143,7 +143,7 @@ func checkResources(sn *snapshot) error {
 		}
 	}
 	arns := map[string]string{}
-	for _, name := range []string{"VoiceConnectors", "SipMediaApplications"} {
+	for _, name := range []string{"VoiceConnectors", "SipMediaApplications", "VoiceProfileDomains"} {
 		t, rows := sn.rowsOf(name)
 		for _, r := range rows {
 			arns[sn.str(t, r, "Arn")] = sn.str(t, r, "AccountId")
@@ -152,7 +152,7 @@ func checkResources(sn *snapshot) error {
 	t, rows = sn.rowsOf("ResourceTags")
 	for i, r := range rows {
 		if acct, ok := arns[sn.str(t, r, "Arn")]; !ok || acct != sn.str(t, r, "AccountId") {
-			return badState("ResourceTags[%d].Arn: %s is not a Voice Connector or SIP media application of account %s.", i, sn.str(t, r, "Arn"), sn.str(t, r, "AccountId"))
+			return badState("ResourceTags[%d].Arn: %s is not a Voice Connector, SIP media application or voice profile domain of account %s.", i, sn.str(t, r, "Arn"), sn.str(t, r, "AccountId"))
 		}
 	}
 	t, rows = sn.rowsOf("ResourceSettings")

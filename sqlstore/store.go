@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/chimevoice/chimevoice"
+	"github.com/chimevoice/chimevoice/e911"
 	"github.com/chimevoice/chimevoice/pool"
 )
 
@@ -768,6 +769,7 @@ func nullMS(v sql.NullInt64) time.Time {
 func (s *Store) Services() chimevoice.Services {
 	return chimevoice.Services{
 		Numbers: s, Orders: s, Admin: s, VoiceConnectors: s, SipMedia: s,
-		Tags: s, Accounts: s, Settings: s, State: s, Stats: s,
+		Tags: s, Accounts: s, Settings: s, State: s, Stats: s, ConsoleSessions: s,
+		GlobalSettings: s, VoiceProfileDomains: s, Proxy: s, E911: e911.Validator{}, UserSettings: s,
 	}
 }

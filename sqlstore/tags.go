@@ -10,6 +10,7 @@ import (
 var taggable = map[chimevoice.ResourceKind]string{
 	chimevoice.KindVoiceConnector:      "voice_connectors",
 	chimevoice.KindSipMediaApplication: "sip_media_applications",
+	chimevoice.KindVoiceProfileDomain:  "voice_profile_domains",
 }
 
 // resolveARN checks that arn names a taggable resource of the account;
@@ -19,7 +20,7 @@ func (s *Store) resolveARN(ctx context.Context, q querier, account, arn string) 
 	_, _, kind, id, ok := chimevoice.ParseARN(arn)
 	table := taggable[kind]
 	if !ok || table == "" {
-		return chimevoice.FieldErrorf("ResourceARN", "%q is not the ARN of a Voice Connector (…:vc/<id>) or SIP media application (…:sma/<id>).", arn)
+		return chimevoice.FieldErrorf("ResourceARN", "%q is not the ARN of a Voice Connector (…:vc/<id>), SIP media application (…:sma/<id>) or voice profile domain (…:voice-profile-domain/<id>).", arn)
 	}
 	var got string
 	err := q.queryRow(ctx, `SELECT id FROM `+table+` WHERE id = ? AND account_id = ? AND arn = ?`+s.lockClause(q), id, account, arn).Scan(&got)

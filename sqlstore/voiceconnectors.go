@@ -151,11 +151,15 @@ func (s *Store) putGroupItems(ctx context.Context, tx *Tx, account, group string
 
 // CreateVoiceConnectorGroup implements chimevoice.VoiceConnectorService.
 func (s *Store) CreateVoiceConnectorGroup(ctx context.Context, c chimevoice.Caller, in chimevoice.VoiceConnectorGroupInput) (*chimevoice.VoiceConnectorGroup, error) {
+	if in.Distribution == "" {
+		in.Distribution = chimevoice.DistributionPriorityWeighted
+	}
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
 	id := uuid.NewString()
-	g := &chimevoice.VoiceConnectorGroup{ID: id, AccountID: c.AccountID, Name: in.Name, ARN: chimevoice.ARN(region(c), c.AccountID, chimevoice.KindVoiceConnectorGroup, id), Items: in.Items}
+	g := &chimevoice.VoiceConnectorGroup{ID: id, AccountID: c.AccountID, Name: in.Name, ARN: chimevoice.ARN(region(c), c.AccountID, chimevoice.KindVoiceConnectorGroup, id),
+		Items: in.Items, Distribution: in.Distribution}
 	if g.Items == nil {
 		g.Items = []chimevoice.VoiceConnectorItem{}
 	}
@@ -184,18 +188,27 @@ func (s *Store) ListVoiceConnectorGroups(ctx context.Context, c chimevoice.Calle
 
 // UpdateVoiceConnectorGroup implements chimevoice.VoiceConnectorService.
 func (s *Store) UpdateVoiceConnectorGroup(ctx context.Context, c chimevoice.Caller, id string, in chimevoice.VoiceConnectorGroupInput) (*chimevoice.VoiceConnectorGroup, error) {
-	if err := in.Validate(); err != nil {
-		return nil, err
+	if in.Distribution != "" {
+		if err := in.Validate(); err != nil {
+			return nil, err
+		}
 	}
 	var out *chimevoice.VoiceConnectorGroup
 	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
-		if err := s.lockRow(ctx, tx, groupsTable.sec.sql, c.AccountID, id, groupsTable.notFound(id)); err != nil {
+		cur, err := get(ctx, s, tx, groupsTable, c.AccountID, id) // locks the row
+		if err != nil {
 			return err
+		}
+		if in.Distribution == "" { // an update without it keeps the group's
+			in.Distribution = cur.Distribution
+			if err := in.Validate(); err != nil {
+				return err
+			}
 		}
 		if err := s.putGroupItems(ctx, tx, c.AccountID, id, in.Items); err != nil {
 			return err
 		}
-		if _, err := tx.exec(ctx, `UPDATE voice_connector_groups SET name = ?, updated_at = ? WHERE id = ?`, in.Name, ms(tx.now), id); err != nil {
+		if _, err := tx.exec(ctx, `UPDATE voice_connector_groups SET name = ?, call_distribution_type = ?, updated_at = ? WHERE id = ?`, in.Name, string(in.Distribution), ms(tx.now), id); err != nil {
 			return err
 		}
 		g, err := s.getGroup(ctx, tx, c.AccountID, id)
@@ -217,6 +230,15 @@ func (s *Store) DeleteVoiceConnectorGroup(ctx context.Context, c chimevoice.Call
 		}
 		if n > 0 {
 			return chimevoice.Errorf(chimevoice.CodeConflict, "The Voice Connector group %s still has %d phone number(s) associated; disassociate them before deleting it.", id, n)
+		}
+		// "Any VoiceConnectorItems and phone numbers associated with the
+		// group must be removed before it can be deleted" (DeleteVoiceConnectorGroup).
+		var items int
+		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM voice_connector_group_items WHERE group_id = ?`, id).Scan(&items); err != nil {
+			return s.wrap(err, "count voice connector group items")
+		}
+		if items > 0 {
+			return chimevoice.Errorf(chimevoice.CodeConflict, "The Voice Connector group %s still holds %d Voice Connector item(s); remove them (UpdateVoiceConnectorGroup) before deleting it.", id, items)
 		}
 		_, err = tx.exec(ctx, `DELETE FROM voice_connector_groups WHERE id = ?`, id)
 		return err

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -14,6 +15,9 @@ import (
 
 // benchCmd runs `chimevoice bench`.
 func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "startup" {
+		return helpIsNoError(benchStartupCmd(ctx, args[1:], stdout, stderr))
+	}
 	cfg := bench.DefaultConfig()
 	if v, ok := os.LookupEnv("AWS_ACCESS_KEY_ID"); ok {
 		cfg.AccessKey = v
@@ -38,7 +42,7 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.BoolVar(&cfg.Baseline, "baseline", cfg.Baseline, "also measure a bare net/http server under the same load and print the ratio")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	if err := fs.Parse(args); err != nil {
-		return err
+		return helpIsNoError(err)
 	}
 	cfg.Progress = stderr
 	if f, ok := stderr.(*os.File); ok {
@@ -52,4 +56,13 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return rep.WriteJSON(stdout)
 	}
 	return rep.WriteText(stdout)
+}
+
+// helpIsNoError turns the flag package's answer to -h/--help into success:
+// asking for help is not a failure.
+func helpIsNoError(err error) error {
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	return err
 }

@@ -1,10 +1,13 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 
+	"github.com/chimevoice/chimevoice"
 	"github.com/chimevoice/chimevoice/lambdainvoke"
+	"github.com/chimevoice/chimevoice/server"
 )
 
 // lambdaFlags adds the flags of how calls invoke SIP media application
@@ -31,4 +34,20 @@ func (c Config) lambda() (lambdainvoke.Config, error) {
 		return lambdainvoke.Config{}, fmt.Errorf("--lambda-endpoint or --lambda-url: %w", err)
 	}
 	return cfg, nil
+}
+
+// runCalls runs the calls' due timers every worker interval until Close,
+// so that calls progress in real time (a clock move through the admin API
+// runs them at once).
+func (m *Main) runCalls(calls chimevoice.CallService) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		select {
+		case <-m.stop:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	server.RunCalls(ctx, calls, m.Config.WorkerInterval, m.Logger)
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/tls"
 	"flag"
 	"fmt"
 	"io"
@@ -10,6 +11,8 @@ import (
 	"time"
 
 	"github.com/chimevoice/chimevoice"
+	"github.com/chimevoice/chimevoice/httpapi"
+	"github.com/chimevoice/chimevoice/internal/httpx"
 )
 
 // Config is the serve command's configuration. Every flag can also be set
@@ -30,8 +33,16 @@ type Config struct {
 	LogLevel          string
 	WorkerInterval    time.Duration
 	RequestTimeout    time.Duration
-	LambdaEndpoint    string // calls.go
-	LambdaURL         string // calls.go
+	MaxConnections    int
+	PublicURL         string
+	TrustForwarded    bool
+	TLSCert           string
+	TLSKey            string
+	// DevMode is the explicit development mode: it allows the development
+	// credential test/test on a listener that is not loopback.
+	DevMode        bool
+	LambdaEndpoint string // calls.go
+	LambdaURL      string // calls.go
 }
 
 // DefaultConfig is the zero-setup configuration: loopback, SQLite in ./chimevoice.db.
@@ -44,6 +55,7 @@ func DefaultConfig() Config {
 		LogLevel:          "info",
 		WorkerInterval:    time.Second,
 		RequestTimeout:    10 * time.Second,
+		MaxConnections:    httpx.DefaultLimits().MaxConnections,
 	}
 }
 
@@ -75,15 +87,61 @@ func (c *Config) Parse(args []string, lookup func(string) (string, bool), stderr
 	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "log format: text or json")
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "log level: debug, info, warn or error")
 	fs.DurationVar(&c.RequestTimeout, "request-timeout", c.RequestTimeout, "longest an API request may take before it answers 503; 0 = no limit")
+	fs.StringVar(&c.PublicURL, "public-url", c.PublicURL, "the URL clients reach the server at (https://... behind a TLS proxy): its host is accepted in Host by the admin API, metrics and console, and https makes console cookies Secure")
+	fs.BoolVar(&c.TrustForwarded, "trust-forwarded", c.TrustForwarded, "trust X-Forwarded-Proto (https makes console cookies Secure) and X-Forwarded-For (the client address console sign-in throttling counts) from the proxy in front")
+	fs.StringVar(&c.TLSCert, "tls-cert", c.TLSCert, "PEM certificate (chain) file: serve HTTPS instead of HTTP (with --tls-key)")
+	fs.StringVar(&c.TLSKey, "tls-key", c.TLSKey, "PEM private key file of --tls-cert")
+	fs.IntVar(&c.MaxConnections, "max-connections", c.MaxConnections, "connections open at once; at the cap the oldest connection not in a request is closed")
 	c.lambdaFlags(fs, lookup)
 	if err := parseFlags(fs, args, lookup); err != nil {
 		return err
 	}
-	if err := c.validate(); err != nil {
+	if _, err := c.lambda(); err != nil {
 		return err
 	}
-	_, err := c.lambda()
-	return err
+	if c.MaxConnections < 1 {
+		return fmt.Errorf("--max-connections must be at least 1, got %d", c.MaxConnections)
+	}
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		return fmt.Errorf("--tls-cert and --tls-key go together: give both or neither")
+	}
+	if c.PublicURL != "" {
+		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" {
+			return fmt.Errorf("--public-url must be an http:// or https:// URL with a host, got %q", c.PublicURL)
+		}
+	}
+	return c.validate()
+}
+
+// limits are the HTTP server's limits: the defaults and the connection cap.
+func (c Config) limits() httpx.Limits {
+	l := httpx.DefaultLimits()
+	l.MaxConnections = c.MaxConnections
+	l.Malformed = httpapi.Malformed
+	return l
+}
+
+// tlsConfig loads the certificate of --tls-cert and --tls-key; nil
+// without them (plain HTTP).
+func (c Config) tlsConfig() (*tls.Config, error) {
+	if c.TLSCert == "" {
+		return nil, nil
+	}
+	cert, err := tls.LoadX509KeyPair(c.TLSCert, c.TLSKey)
+	if err != nil {
+		return nil, fmt.Errorf("--tls-cert/--tls-key: %w", err)
+	}
+	return &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}, nil
+}
+
+// guard configures the cross-site and DNS-rebinding guard of the admin
+// API, metrics and console.
+func (c Config) guard() httpapi.GuardOptions {
+	o := httpapi.GuardOptions{AdminToken: c.AdminToken}
+	if u, err := url.Parse(c.PublicURL); err == nil && u.Hostname() != "" {
+		o.Hosts = append(o.Hosts, u.Hostname())
+	}
+	return o
 }
 
 // ParseMigrate reads the flags of the migrate command, which names only a store.

@@ -14,10 +14,14 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
 	"github.com/chimevoice/chimevoice"
+	"github.com/chimevoice/chimevoice/httpapi"
+	"github.com/chimevoice/chimevoice/internal/httpx"
+	"github.com/chimevoice/chimevoice/model"
 	"github.com/chimevoice/chimevoice/pool"
 	"github.com/chimevoice/chimevoice/postgres"
 	"github.com/chimevoice/chimevoice/server"
@@ -42,6 +46,8 @@ const usage = `chimevoice — the Amazon Chime SDK Voice phone-number API, self-
 Usage:
   chimevoice [serve] [flags]   serve the API (the default command)
   chimevoice bench [flags]     load an endpoint and report throughput and latency
+  chimevoice bench startup [flags] -- COMMAND...
+                               time a command from exec to its first healthy answer
   chimevoice migrate [--data FILE | --database-url URL]
                                apply the database migrations, then exit
   chimevoice version           print the version
@@ -88,13 +94,22 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := m.Run(ctx); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, `chimevoice %s listening on http://%s (store: %s)
-  export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1
-  aws chime-sdk-voice list-phone-numbers --endpoint-url http://%s
-`, chimevoice.Version, m.Addr(), cfg.storeName(), m.Addr())
+	fmt.Fprint(stdout, banner(cfg, m.URL()))
 	<-ctx.Done()
 	m.Logger.Info("shutting down")
 	return m.Close()
+}
+
+// banner is what serve prints once listening: the development credential
+// only when it is the one in use.
+func banner(cfg Config, url string) string {
+	b := fmt.Sprintf("chimevoice %s listening on %s (store: %s)\n", chimevoice.Version, url, cfg.storeName())
+	if cfg.Credentials != "" {
+		b += fmt.Sprintf("  credentials: the keys of %s\n", cfg.Credentials)
+	} else {
+		b += "  export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1\n"
+	}
+	return b + fmt.Sprintf("  aws chime-sdk-voice list-phone-numbers --endpoint-url %s\n", url)
 }
 
 // migrate applies the migrations and exits: for deployments that migrate
@@ -138,12 +153,14 @@ type Main struct {
 	// RealClock is used for the SigV4 date check.
 	RealClock func() time.Time
 
+	mu     sync.Mutex
 	store  *sqlstore.Store
 	closer io.Closer // closes the store and what the backend holds besides
 	ln     net.Listener
-	srv    *http.Server
-	cancel context.CancelFunc
-	done   chan struct{}
+	srv    *httpx.Serve
+	front  *switchHandler // 503 until the store is open, then the API and console
+	stop   chan struct{}  // closed by Close: stops the worker and start retries
+	wg     sync.WaitGroup
 }
 
 // NewMain returns a Main for cfg.
@@ -160,14 +177,33 @@ func (m *Main) Run(ctx context.Context) error {
 			return fmt.Errorf("credentials: %w", err)
 		}
 	}
+	tlsConfig, err := m.Config.tlsConfig()
+	if err != nil {
+		return err
+	}
+	lambda, err := m.Config.lambda()
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", m.Config.Listen)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", m.Config.Listen, err)
 	}
-	if err := checkExposure(ln.Addr(), creds); err != nil {
+	if err := sigv4.CheckExposure(ln.Addr(), creds, m.Config.DevMode); err != nil {
 		ln.Close()
 		return err
 	}
+	// The models are built while the store opens: on two cores that hides
+	// the shorter of the two from the start-up time.
+	type loaded struct {
+		api *model.API
+		err error
+	}
+	models := make(chan loaded, 1)
+	go func() {
+		api, err := model.Load()
+		models <- loaded{api, err}
+	}()
 	storeCfg := sqlstore.Config{
 		Retention:       m.Config.DeletionRetention,
 		OrderLatency:    m.Config.OrderLatency,
@@ -176,58 +212,55 @@ func (m *Main) Run(ctx context.Context) error {
 		Pool:            pool.New(),
 		Logger:          m.Logger,
 	}
-	st, closer, err := m.openStore(ctx, storeCfg)
-	if err != nil {
-		ln.Close()
-		return err
-	}
-	if m.Config.NumberPool != "" {
-		if err := m.importNumberPool(ctx, st); err != nil {
-			ln.Close()
-			return errors.Join(err, closer.Close())
+	m.ln = ln
+	m.stop = make(chan struct{})
+	m.front = &switchHandler{}
+	loadModels := sync.OnceValues(func() (*model.API, error) { l := <-models; return l.api, l.err })
+	build := func(st *sqlstore.Store) (http.Handler, error) {
+		api, err := loadModels()
+		if err != nil {
+			return nil, fmt.Errorf("load service models: %w", err)
 		}
+		h, err := server.Open(st, lambda, server.Config{
+			API:            api,
+			Credentials:    creds,
+			AdminToken:     m.Config.AdminToken,
+			RateLimit:      m.Config.RateLimit,
+			RequestTimeout: m.Config.RequestTimeout,
+			Retention:      m.Config.DeletionRetention,
+			RealClock:      m.RealClock,
+			Logger:         m.Logger,
+			PublicURL:      m.Config.PublicURL,
+			TrustForwarded: m.Config.TrustForwarded,
+		})
+		if err != nil {
+			return nil, err
+		}
+		m.wg.Go(func() { m.runCalls(h.Calls) })
+		return h, nil
 	}
-	lambda, err := m.Config.lambda()
-	if err != nil {
-		ln.Close()
-		return errors.Join(err, closer.Close())
+	if err := m.openAndStart(ctx, storeCfg, build); err != nil {
+		if m.Config.DatabaseURL == "" || errors.As(err, new(noRetry)) {
+			ln.Close()
+			return err
+		}
+		// PostgreSQL may come up after chimevoice (a compose file, a
+		// cluster restarting): serve 503 until it answers.
+		m.Logger.Warn("database unavailable at start: answering 503 and retrying", "err", err)
+		m.front.Store(httpapi.Unavailable("The database is not reachable yet; chimevoice retries and becomes ready by itself."))
+		m.wg.Go(func() { m.retryStart(storeCfg, build) })
 	}
-	handler, err := server.Open(st, lambda, server.Config{
-		Credentials:    creds,
-		AdminToken:     m.Config.AdminToken,
-		RateLimit:      m.Config.RateLimit,
-		RequestTimeout: m.Config.RequestTimeout,
-		Retention:      m.Config.DeletionRetention,
-		RealClock:      m.RealClock,
-		Logger:         m.Logger,
-	})
-	if err != nil {
-		ln.Close()
-		return errors.Join(err, closer.Close())
+	limits := m.Config.limits()
+	if fit := httpx.FitFileLimit(limits.MaxConnections); fit < limits.MaxConnections {
+		m.Logger.Warn("--max-connections lowered to fit the open-file limit", "max_connections", fit, "asked", limits.MaxConnections, "file_limit", httpx.FileLimit())
+		limits.MaxConnections = fit
 	}
-	m.store, m.closer, m.ln = st, closer, ln
-	m.srv = &http.Server{
-		Handler:           handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog:          slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
-	}
-	workerCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	m.cancel = cancel
-	m.done = make(chan struct{}, 3)
-	go func() {
-		st.RunWorker(workerCtx, m.Config.WorkerInterval)
-		m.done <- struct{}{}
-	}()
-	go func() {
-		server.RunCalls(workerCtx, handler.Calls, m.Config.WorkerInterval, m.Logger)
-		m.done <- struct{}{}
-	}()
-	go func() {
-		if err := m.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+	m.srv = httpx.NewServer(ln, m.front, limits, tlsConfig, slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn))
+	m.wg.Go(func() {
+		if err := m.srv.Run(); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			m.Logger.Error("server stopped", "err", err)
 		}
-		m.done <- struct{}{}
-	}()
+	})
 	m.Logger.Info("serving", "addr", ln.Addr().String(), "store", m.Config.storeName())
 	return nil
 }
@@ -250,11 +283,20 @@ func (m *Main) openStore(ctx context.Context, cfg sqlstore.Config) (*sqlstore.St
 // Addr is the address the server listens on.
 func (m *Main) Addr() string { return m.ln.Addr().String() }
 
-// URL is the server's base URL.
-func (m *Main) URL() string { return "http://" + m.Addr() }
+// URL is the server's base URL: https with --tls-cert.
+func (m *Main) URL() string {
+	if m.Config.TLSCert != "" {
+		return "https://" + m.Addr()
+	}
+	return "http://" + m.Addr()
+}
 
-// Store is the open store.
-func (m *Main) Store() *sqlstore.Store { return m.store }
+// Store is the open store (nil while the database is not reachable).
+func (m *Main) Store() *sqlstore.Store {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.store
+}
 
 // Close stops accepting, lets in-flight requests finish (up to 30 s), stops
 // the workers and closes the store.
@@ -264,26 +306,13 @@ func (m *Main) Close() error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	err := m.srv.Shutdown(ctx)
-	m.cancel()
-	<-m.done
-	<-m.done
-	<-m.done
-	return errors.Join(err, m.closer.Close())
-}
-
-// checkExposure refuses to serve beyond loopback when the only credential is
-// the publicly known development one.
-func checkExposure(addr net.Addr, creds []sigv4.Credential) error {
-	tcp, ok := addr.(*net.TCPAddr)
-	if !ok || tcp.IP.IsLoopback() {
-		return nil
+	err := m.srv.Server.Shutdown(ctx)
+	close(m.stop)
+	m.wg.Wait()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closer != nil {
+		err = errors.Join(err, m.closer.Close())
 	}
-	dev := sigv4.DevCredential()
-	for _, c := range creds {
-		if c.AccessKeyID != dev.AccessKeyID || c.SecretAccessKey != dev.SecretAccessKey {
-			return nil
-		}
-	}
-	return fmt.Errorf("refusing to listen on %s with only the development credential test/test: pass --credentials FILE, or listen on 127.0.0.1", addr)
+	return err
 }

@@ -52,15 +52,30 @@ func TestConfigFlagsEnvAndValidation(t *testing.T) {
 
 func TestRefusesPublicAddressWithDevCredential(t *testing.T) {
 	public := &net.TCPAddr{IP: net.ParseIP("10.1.2.3"), Port: 8080}
-	if err := checkExposure(public, []sigv4.Credential{sigv4.DevCredential()}); err == nil {
+	dev := sigv4.DevCredential()
+	real := sigv4.Credential{AccessKeyID: "AKIAREAL", SecretAccessKey: "s", AccountID: "111111111111"}
+	listed := sigv4.Credential{AccessKeyID: "test", SecretAccessKey: "test", AccountID: "222222222222", Allow: []string{"List*"}}
+	if err := sigv4.CheckExposure(public, []sigv4.Credential{dev}, false); err == nil {
 		t.Fatal("served the development credential on a public address")
 	}
-	real := sigv4.Credential{AccessKeyID: "AKIAREAL", SecretAccessKey: "s", AccountID: "111111111111"}
-	if err := checkExposure(public, []sigv4.Credential{sigv4.DevCredential(), real}); err != nil {
-		t.Fatalf("with a real credential: %v", err)
+	// Listed in a file next to a real key, test/test is still refused.
+	if err := sigv4.CheckExposure(public, []sigv4.Credential{real, listed}, false); err == nil || !strings.Contains(err.Error(), "test/test") {
+		t.Fatalf("a file listing test/test on a public address: %v", err)
 	}
-	if err := checkExposure(&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)}, []sigv4.Credential{sigv4.DevCredential()}); err != nil {
+	if err := sigv4.CheckExposure(public, []sigv4.Credential{real}, false); err != nil {
+		t.Fatalf("with a real credential only: %v", err)
+	}
+	if err := sigv4.CheckExposure(public, []sigv4.Credential{dev}, true); err != nil {
+		t.Fatalf("development mode: %v", err)
+	}
+	if err := sigv4.CheckExposure(&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)}, []sigv4.Credential{dev}, false); err != nil {
 		t.Fatalf("loopback: %v", err)
+	}
+	// The binary refuses before serving.
+	m := NewMain(Config{Listen: "0.0.0.0:0", Data: ":memory:", DeletionRetention: time.Hour})
+	if err := m.Run(context.Background()); err == nil {
+		m.Close()
+		t.Fatal("served test/test on 0.0.0.0")
 	}
 }
 
@@ -202,4 +217,22 @@ func TestKill9LosesNoAcknowledgedDelete(t *testing.T) {
 		}
 	}
 	t.Logf("%d batches acknowledged before the kill, %d committed", len(acked), queued)
+}
+
+// TestBannerTellsTheTruth: the development credential is advertised only
+// when it is the one in use.
+func TestBannerTellsTheTruth(t *testing.T) {
+	dev := banner(DefaultConfig(), "http://127.0.0.1:8080")
+	if !strings.Contains(dev, "AWS_ACCESS_KEY_ID=test") {
+		t.Fatalf("development banner: %s", dev)
+	}
+	cfg := DefaultConfig()
+	cfg.Credentials = "/etc/chimevoice/credentials.yaml"
+	withFile := banner(cfg, "http://127.0.0.1:8080")
+	if strings.Contains(withFile, "=test") || !strings.Contains(withFile, cfg.Credentials) {
+		t.Fatalf("banner with a credentials file: %s", withFile)
+	}
+	if !listeningRE.MatchString(withFile) {
+		t.Fatalf("process tests no longer find the address in %s", withFile)
+	}
 }

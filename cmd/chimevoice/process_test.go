@@ -62,7 +62,7 @@ func (l *lockedBuffer) String() string {
 	return l.b.String()
 }
 
-var listeningRE = regexp.MustCompile(`listening on (http://[0-9.]+:[0-9]+)`)
+var listeningRE = regexp.MustCompile(`listening on (https?://[0-9.]+:[0-9]+)`)
 
 // startProcess runs `chimevoice serve --listen 127.0.0.1:0 args...` and
 // returns once it prints its address. The process is stopped (SIGTERM, then

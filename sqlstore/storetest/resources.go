@@ -174,6 +174,10 @@ func testGroups(t *testing.T, b chimevoicetest.Backend) {
 		t.Fatalf("listed groups %+v", listed)
 	}
 	must(t, s.DeleteVoiceConnector(ctx(), alice, v1.ID), "delete a voice connector no group holds")
+	// A group that still holds items cannot be deleted (DeleteVoiceConnectorGroup).
+	wantCode(t, s.DeleteVoiceConnectorGroup(ctx(), alice, g.ID), chimevoice.CodeConflict, "delete a group holding an item")
+	_, err = s.UpdateVoiceConnectorGroup(ctx(), alice, g.ID, chimevoice.VoiceConnectorGroupInput{Name: "g2"})
+	must(t, err, "empty the group")
 	must(t, s.DeleteVoiceConnectorGroup(ctx(), alice, g.ID), "delete group")
 	_, err = s.GetVoiceConnectorGroup(ctx(), alice, g.ID)
 	wantCode(t, err, chimevoice.CodeNotFound, "get a deleted group")

@@ -375,10 +375,20 @@ func testUpdates(t *testing.T, b chimevoicetest.Backend) {
 		t.Fatalf("calling name status %s after due work", n.CallingNameStatus)
 	}
 	must(t, st.UpdatePhoneNumberSettings(ctx(), alice, "ACME"), "settings")
-	must(t, st.UpdatePhoneNumberSettings(ctx(), alice, "ACME Corp"), "settings again")
+	must(t, st.UpdatePhoneNumberSettings(ctx(), alice, "ACME"), "settings unchanged")
+	// The default calling name changes once every seven days.
+	wantCode(t, st.UpdatePhoneNumberSettings(ctx(), alice, "ACME Corp"), chimevoice.CodeValidation, "settings again within 7 days")
 	s, err := st.GetPhoneNumberSettings(ctx(), alice)
 	must(t, err, "get settings")
-	if s.CallingName != "ACME Corp" || !s.CallingNameUpdatedAt.Equal(chimevoicetest.Epoch) {
+	if s.CallingName != "ACME" || !s.CallingNameUpdatedAt.Equal(chimevoicetest.Epoch) {
+		t.Fatalf("settings after a refused change %+v", s)
+	}
+	_, err = st.AdvanceClock(ctx(), chimevoice.DefaultCallingNameInterval)
+	must(t, err, "advance 7 days")
+	must(t, st.UpdatePhoneNumberSettings(ctx(), alice, "ACME Corp"), "settings after 7 days")
+	s, err = st.GetPhoneNumberSettings(ctx(), alice)
+	must(t, err, "get settings")
+	if s.CallingName != "ACME Corp" || !s.CallingNameUpdatedAt.Equal(chimevoicetest.Epoch.Add(chimevoice.DefaultCallingNameInterval)) {
 		t.Fatalf("settings %+v", s)
 	}
 }

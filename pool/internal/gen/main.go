@@ -6,7 +6,10 @@
 //     Caribbean are excluded) with its state and its usable exchanges, and
 //     every (city, state) of the geocoding data with its NPA-NXX prefixes;
 //   - countries_gen.go: for the other countries, blocks of national number
-//     prefixes that yield valid numbers of each type.
+//     prefixes that yield valid numbers of each type;
+//   - internal/numplan/tables_gen.go: the metadata that validating, typing
+//     and placing a number in its region use, so that the program need not
+//     link libphonenumber (whose package init decodes all of it).
 //
 // The output depends only on the libphonenumber version in go.mod: running
 // gen twice gives identical files.
@@ -65,6 +68,12 @@ func main() {
 		log.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(*out, "countries_gen.go"), src, 0o644); err != nil {
+		log.Fatal(err)
+	}
+	if src, err = format.Source(buildNumplan()); err != nil {
+		log.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(*out, "internal", "numplan", "tables_gen.go"), src, 0o644); err != nil {
 		log.Fatal(err)
 	}
 }
