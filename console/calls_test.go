@@ -2,6 +2,7 @@ package console_test
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -14,13 +15,15 @@ import (
 	"github.com/chimevoice/chimevoice/chimevoicetest"
 	"github.com/chimevoice/chimevoice/lambdainvoke"
 	"github.com/chimevoice/chimevoice/lambdainvoke/lambdatest"
+	"github.com/chimevoice/chimevoice/sigv4"
 )
 
 // TestCallsPages: a call handled by the example handler is listed on the
 // Calls page and shown with its transcript; other accounts do not see it.
 func TestCallsPages(t *testing.T) {
 	lambda := lambdatest.Start(t, lambdatest.RepoFile("examples/calls/handler.py"))
-	srv := chimevoicetest.New(t, chimevoicetest.Options{Credentials: testCreds, Lambda: lambdainvoke.Config{Endpoint: lambda.URL}})
+	numbersOnly := sigv4.Credential{AccessKeyID: "AKIANUMBERS", SecretAccessKey: "numbers-secret", AccountID: "000000000000", Allow: []string{"ListPhoneNumbers"}}
+	srv := chimevoicetest.New(t, chimevoicetest.Options{Credentials: append(slices.Clone(testCreds), numbersOnly), Lambda: lambdainvoke.Config{Endpoint: lambda.URL}})
 	number := srv.Provision(t, srv.Voice, "206", 1, vtypes.PhoneNumberProductTypeSipMediaApplicationDialIn)[0]
 	sma, err := srv.Voice.CreateSipMediaApplication(bg, &chimesdkvoice.CreateSipMediaApplicationInput{AwsRegion: aws.String("us-east-1"), Name: aws.String("example"),
 		Endpoints: []vtypes.SipMediaApplicationEndpoint{{LambdaArn: aws.String("arn:aws:lambda:us-east-1:000000000000:function:example-handler")}}})
@@ -53,4 +56,10 @@ func TestCallsPages(t *testing.T) {
 		t.Fatalf("another account's Calls page: %d, lists the call: %t", p.Status, strings.Contains(p.Body, c.TransactionID))
 	}
 	mustStatus(t, "another account's call", o.get("/console/calls/"+c.TransactionID), http.StatusNotFound)
+
+	// A key whose allow list lacks the operations sees neither page.
+	n := newUser(t, srv.URL, srv.HTTP.Client())
+	n.signIn(numbersOnly.AccessKeyID, numbersOnly.SecretAccessKey)
+	mustStatus(t, "calls without ListSipMediaApplications", n.get("/console/calls"), http.StatusForbidden, "ListSipMediaApplications")
+	mustStatus(t, "a call without GetSipMediaApplication", n.get("/console/calls/"+c.TransactionID), http.StatusForbidden, "GetSipMediaApplication")
 }
