@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/chimevoice/chimevoice"
+	"github.com/chimevoice/chimevoice/pstn"
 )
 
 // Server is a running lambda_invoke_server.py.
@@ -195,4 +196,49 @@ func SentEvents(t testing.TB, c *chimevoice.Call) []map[string]any {
 		}
 	}
 	return out
+}
+
+// BridgeCall names the parts of an inbound call that the example handler
+// (examples/calls/handler.py and its Node twin) bridges: the caller presses
+// 1, the callee at BridgeTo answers after the default ring, the caller
+// hangs up 20 s after the start.
+type BridgeCall struct {
+	Start                            time.Time
+	Caller, Number, BridgeTo         string
+	SipRuleID, SipMediaApplicationID string
+	Function                         string
+}
+
+// BridgeTranscript is the transcript chimevoice records for that call, in
+// the form of Transcript.
+func BridgeTranscript(b BridgeCall) []string {
+	greeting := pstn.SpeechDuration("Welcome to the example line.")
+	menu := pstn.SpeechDuration("Press 1 to be connected, or 2 to hang up, then press pound.")
+	digits := greeting + menu + pstn.DigitInterval
+	bridged := digits + chimevoice.DefaultRingTime
+	at := func(d time.Duration) string { return b.Start.Add(d).Format(time.RFC3339Nano) }
+	return []string{
+		"0s Note inbound call from " + b.Caller + " to " + b.Number,
+		"0s Note routed by SIP rule " + b.SipRuleID + " to SIP media application " + b.SipMediaApplicationID + " (handler " + b.Function + ")",
+		"0s EventSent NEW_INBOUND_CALL",
+		"0s ResponseReceived",
+		"0s Note LEG-A answered by Answer",
+		fmt.Sprintf("0s Note Speak on LEG-A runs until %s", at(greeting)),
+		fmt.Sprintf("%s Note SpeakAndGetDigits on LEG-A runs until %s", greeting, at(digits)),
+		fmt.Sprintf("%s Note SpeakAndGetDigits attempt 1 of 2: the caller pressed \"1\"", digits),
+		fmt.Sprintf("%s EventSent ACTION_SUCCESSFUL", digits),
+		fmt.Sprintf("%s ResponseReceived", digits),
+		fmt.Sprintf("%s Note dialing %s for LEG-B; the callee will answer after 2s", digits, b.BridgeTo),
+		fmt.Sprintf("%s Note CallAndBridge on LEG-A runs until %s", digits, at(bridged)),
+		fmt.Sprintf("%s Note LEG-B %s answered; bridged with LEG-A", bridged, b.BridgeTo),
+		fmt.Sprintf("%s EventSent ACTION_SUCCESSFUL", bridged),
+		fmt.Sprintf("%s ResponseReceived", bridged),
+		"20s Note LEG-A hung up by the caller (SipResponseCode 0)",
+		"20s EventSent HANGUP",
+		"20s ResponseReceived",
+		"20s Note LEG-B hung up by the application (SipResponseCode 0)",
+		"20s EventSent HANGUP",
+		"20s ResponseReceived",
+		"20s Note call ended (Completed): LEG-B hung up by the application (SipResponseCode 0)",
+	}
 }
