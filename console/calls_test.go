@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/chimesdkvoice"
 	vtypes "github.com/aws/aws-sdk-go-v2/service/chimesdkvoice/types"
 
 	"github.com/chimevoice/chimevoice"
@@ -25,12 +23,7 @@ func TestCallsPages(t *testing.T) {
 	numbersOnly := sigv4.Credential{AccessKeyID: "AKIANUMBERS", SecretAccessKey: "numbers-secret", AccountID: "000000000000", Allow: []string{"ListPhoneNumbers"}}
 	srv := chimevoicetest.New(t, chimevoicetest.Options{Credentials: append(slices.Clone(testCreds), numbersOnly), Lambda: lambdainvoke.Config{Endpoint: lambda.URL}})
 	number := srv.Provision(t, srv.Voice, "206", 1, vtypes.PhoneNumberProductTypeSipMediaApplicationDialIn)[0]
-	sma, err := srv.Voice.CreateSipMediaApplication(bg, &chimesdkvoice.CreateSipMediaApplicationInput{AwsRegion: aws.String("us-east-1"), Name: aws.String("example"),
-		Endpoints: []vtypes.SipMediaApplicationEndpoint{{LambdaArn: aws.String("arn:aws:lambda:us-east-1:000000000000:function:example-handler")}}})
-	chimevoicetest.Must(t, err, "create sip media application")
-	_, err = srv.Voice.CreateSipRule(bg, &chimesdkvoice.CreateSipRuleInput{Name: aws.String("line"), TriggerType: vtypes.SipRuleTriggerTypeToPhoneNumber,
-		TriggerValue: aws.String(number), TargetApplications: []vtypes.SipRuleTargetApplication{{SipMediaApplicationId: sma.SipMediaApplication.SipMediaApplicationId, Priority: aws.Int32(1)}}})
-	chimevoicetest.Must(t, err, "create sip rule")
+	chimevoicetest.RouteToHandler(t, srv.Voice, chimevoicetest.ExampleHandlerARN, number)
 	var c chimevoice.Call
 	if code := srv.Admin(t, http.MethodPost, "/_chimevoice/calls", map[string]string{"From": "+15105550101", "To": number, "Digits": "2"}, &c); code != http.StatusCreated {
 		t.Fatalf("place call: %d", code)

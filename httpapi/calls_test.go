@@ -308,12 +308,8 @@ func TestCallFailuresThroughHTTP(t *testing.T) {
 		}
 
 		// A handler that raises: tried twice, then the call ends with SIP 480.
-		smaBroken, err := v.CreateSipMediaApplication(bg, &chimesdkvoice.CreateSipMediaApplicationInput{AwsRegion: aws.String("us-east-1"),
-			Name: aws.String("broken"), Endpoints: []vtypes.SipMediaApplicationEndpoint{{LambdaArn: aws.String(brokenARN)}}})
-		chimevoicetest.Must(t, err, "create the broken application")
 		raises := e.srv.Provision(t, v, "312", 1, smaProduct)[0]
-		createRule(t, e.srv, &chimesdkvoice.CreateSipRuleInput{Name: aws.String("broken"), TriggerType: vtypes.SipRuleTriggerTypeToPhoneNumber,
-			TriggerValue: aws.String(raises), TargetApplications: target(smaBroken.SipMediaApplication.SipMediaApplicationId, 1)})
+		chimevoicetest.RouteToHandler(t, v, brokenARN, raises)
 		bc := e.place(t, map[string]string{"From": pstnCaller, "To": raises})
 		if bc.Status != chimevoice.CallFailed || !strings.Contains(bc.EndReason, "the handler is broken") || !strings.Contains(bc.EndReason, "SIP 480") {
 			t.Fatalf("raising handler: %s %q", bc.Status, bc.EndReason)

@@ -69,18 +69,6 @@ func dialInNumber(t *testing.T, base string, v *chimesdkvoice.Client) string {
 	return found.E164PhoneNumbers[0]
 }
 
-// routeToHandler creates a SIP media application and a SIP rule from number to it.
-func routeToHandler(t *testing.T, v *chimesdkvoice.Client, number string) {
-	t.Helper()
-	ctx := context.Background()
-	sma, err := v.CreateSipMediaApplication(ctx, &chimesdkvoice.CreateSipMediaApplicationInput{AwsRegion: aws.String("us-east-1"), Name: aws.String("example"),
-		Endpoints: []vtypes.SipMediaApplicationEndpoint{{LambdaArn: aws.String("arn:aws:lambda:us-east-1:000000000000:function:example-handler")}}})
-	chimevoicetest.Must(t, err, "create sip media application")
-	_, err = v.CreateSipRule(ctx, &chimesdkvoice.CreateSipRuleInput{Name: aws.String("line"), TriggerType: vtypes.SipRuleTriggerTypeToPhoneNumber,
-		TriggerValue: aws.String(number), TargetApplications: []vtypes.SipRuleTargetApplication{{SipMediaApplicationId: sma.SipMediaApplication.SipMediaApplicationId, Priority: aws.Int32(1)}}})
-	chimevoicetest.Must(t, err, "create sip rule")
-}
-
 func placeCall(t *testing.T, base, from, to, digits string) chimevoice.Call {
 	t.Helper()
 	code, body, err := admin(context.Background(), http.DefaultClient, http.MethodPost, base+"/_chimevoice/calls", map[string]string{"From": from, "To": to, "Digits": digits})
@@ -112,7 +100,7 @@ func TestServeRunsCalls(t *testing.T) {
 	p := startProcess(t, "--data", ":memory:")
 	v := voiceClient(p.URL, "test", "test", http.DefaultClient)
 	number := dialInNumber(t, p.URL, v)
-	routeToHandler(t, v, number)
+	chimevoicetest.RouteToHandler(t, v, chimevoicetest.ExampleHandlerARN, number)
 	c := placeCall(t, p.URL, "+15105550101", number, "2")
 	if code, body, err := admin(context.Background(), http.DefaultClient, http.MethodPost, p.URL+"/_chimevoice/clock", map[string]string{"Advance": "1m"}); err != nil || code != http.StatusOK {
 		t.Fatalf("advance: %d %s %v", code, body, err)
@@ -143,7 +131,7 @@ func TestWorkerRunsCalls(t *testing.T) {
 	t.Cleanup(func() { m.Close() })
 	v := voiceClient(m.URL(), "test", "test", http.DefaultClient)
 	number := dialInNumber(t, m.URL(), v)
-	routeToHandler(t, v, number)
+	chimevoicetest.RouteToHandler(t, v, chimevoicetest.ExampleHandlerARN, number)
 	c := placeCall(t, m.URL(), "+15105550101", number, "2")
 	clock.Add(time.Minute) // the base clock passes; nobody calls the admin API
 	deadline := time.NewTimer(10 * time.Second)
