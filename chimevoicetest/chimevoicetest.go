@@ -115,6 +115,7 @@ type Options struct {
 	RateLimit       float64
 	Credentials     []sigv4.Credential // nil: the development credential
 	AdminToken      string
+	OpenAdmin       bool // the admin API answers every client (development emulator)
 }
 
 // Server is chimevoice on an httptest server.
@@ -169,6 +170,7 @@ func New(t testing.TB, o Options) *Server {
 		Verifier:   sigv4.NewVerifier(o.Credentials, time.Now),
 		RateLimit:  o.RateLimit,
 		AdminToken: o.AdminToken,
+		OpenAdmin:  o.OpenAdmin,
 		Now:        clock.Now, // frozen unless a test moves it: throttling is exact
 	})
 	h.EnableOps(httpapi.Ops{Metrics: metrics.New(st, nil), State: st})
