@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -33,10 +34,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "chimevoice:", err)
-		}
-		os.Exit(1)
+		os.Exit(exitCode(err, os.Stderr))
 	}
 }
 
@@ -44,14 +42,19 @@ const usage = `chimevoice — the Amazon Chime SDK Voice phone-number API, self-
 
 Usage:
   chimevoice [serve] [flags]   serve the API (the default command)
-  chimevoice bench [flags]     load an endpoint and report throughput and latency
+  chimevoice healthcheck       ask a running server whether it is healthy (exit 0 or 1)
+  chimevoice state ...         export, import or reset the whole state ("chimevoice state help")
+  chimevoice pool ...          import or clear a carrier's number pool ("chimevoice pool help")
   chimevoice migrate [--data FILE | --database-url URL]
                                apply the database migrations, then exit
-  chimevoice version           print the version
-  chimevoice pool ...          import or clear a carrier's number pool ("chimevoice pool help")
-  chimevoice state ...         export, import or reset the whole state ("chimevoice state help")
+  chimevoice bench [flags]     load an endpoint and report throughput and latency
+  chimevoice version           print the version (also --version)
+  chimevoice help [COMMAND]    this help, or a command's ("chimevoice COMMAND -h")
 
-Run "chimevoice serve -h" for the flags.
+Every flag of serve, migrate, pool and state can also be set with an
+environment variable CHIMEVOICE_<FLAG> (dashes as underscores, e.g.
+CHIMEVOICE_DELETION_RETENTION=7d); the flag wins. Durations take days (7d).
+Exit status: 0 done, 1 failed, 2 bad command line.
 `
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -59,12 +62,26 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
 	}
+	switch {
+	case cmd == "serve" && len(args) > 0 && slices.Contains(helpFlags, args[0]):
+		printTopUsage(stdout) // "chimevoice --help": every command, then serve's flags
+		return flag.ErrHelp
+	case cmd == "serve" && len(args) > 0 && (args[0] == "--version" || args[0] == "-version"):
+		cmd, args = "version", nil
+	case cmd == "help" && len(args) > 0:
+		cmd, args = args[0], []string{"--help"} // "chimevoice help pool"
+	}
 	switch cmd {
 	case "serve":
 		return serve(ctx, args, stdout, stderr)
 	case "migrate":
 		return migrate(ctx, args, stdout, stderr)
+	case "healthcheck":
+		return healthcheckCmd(ctx, args, os.LookupEnv, stdout, stderr)
 	case "version":
+		if len(args) > 0 && !wantsHelp(args) {
+			return usagef("version takes no arguments")
+		}
 		fmt.Fprintln(stdout, "chimevoice", chimevoice.Version)
 		return nil
 	case "pool":
@@ -73,17 +90,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return stateCommand(ctx, args, stdout, stderr)
 	case "bench":
 		return benchCmd(ctx, args, stdout, stderr)
-	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
+	case "help":
+		printTopUsage(stdout)
 		return nil
 	}
 	fmt.Fprint(stderr, usage)
-	return fmt.Errorf("unknown command %q", cmd)
+	return &usageError{err: fmt.Errorf("unknown command %q", cmd), printed: false}
 }
 
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cfg := DefaultConfig()
-	if err := cfg.Parse(args, os.LookupEnv, stderr); err != nil {
+	if err := cfg.Parse(args, os.LookupEnv, stderr, stdout); err != nil {
 		return err
 	}
 	m := NewMain(cfg)
@@ -94,7 +111,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, `chimevoice %s listening on http://%s (store: %s)
   export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1
   aws chime-sdk-voice list-phone-numbers --endpoint-url http://%s
-`, chimevoice.Version, m.Addr(), cfg.storeName(), m.Addr())
+`, chimevoice.Version, m.Addr(), cfg.storeName(), clientAddr(m.Addr()))
+	m.printStart(ctx, stdout)
 	<-ctx.Done()
 	m.Logger.Info("shutting down")
 	return m.Close()
@@ -105,7 +123,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 // the same lock, so running it is optional).
 func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cfg := DefaultConfig()
-	if err := cfg.ParseMigrate(args, os.LookupEnv, stderr); err != nil {
+	if err := cfg.ParseMigrate(args, os.LookupEnv, stderr, stdout); err != nil {
 		return err
 	}
 	m := NewMain(cfg)
@@ -147,6 +165,8 @@ type Main struct {
 	srv    *http.Server
 	cancel context.CancelFunc
 	done   chan struct{}
+	// emulator is why the server runs as a development emulator ("" when not).
+	emulator string
 }
 
 // NewMain returns a Main for cfg.
@@ -156,6 +176,10 @@ func NewMain(cfg Config) *Main {
 
 // Run opens the store and starts serving; it returns once the listener is up.
 func (m *Main) Run(ctx context.Context) error {
+	dev, why, err := m.Config.emulator()
+	if err != nil {
+		return err
+	}
 	creds := []sigv4.Credential{sigv4.DevCredential()}
 	if m.Config.Credentials != "" {
 		var err error
@@ -167,9 +191,9 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", m.Config.Listen, err)
 	}
-	if err := checkExposure(ln.Addr(), creds); err != nil {
+	if err := checkExposure(ln.Addr(), creds); err != nil && !dev {
 		ln.Close()
-		return err
+		return fmt.Errorf("%w (or --dev for a development emulator)", err)
 	}
 	api, err := model.Load()
 	if err != nil {
@@ -195,6 +219,15 @@ func (m *Main) Run(ctx context.Context) error {
 			return errors.Join(err, closer.Close())
 		}
 	}
+	if m.Config.State != "" {
+		if err := m.importStartState(ctx, st); err != nil {
+			ln.Close()
+			return errors.Join(err, closer.Close())
+		}
+	}
+	if dev {
+		m.emulator = why
+	}
 	m.store, m.closer, m.ln = st, closer, ln
 	handler := httpapi.New(api, httpapi.Services{Numbers: st, Orders: st, Admin: st, VoiceConnectors: st, SipMedia: st, Tags: st, Accounts: st, Settings: st}, httpapi.Options{
 		Verifier:       sigv4.NewVerifier(creds, m.RealClock),
@@ -202,6 +235,7 @@ func (m *Main) Run(ctx context.Context) error {
 		AdminToken:     m.Config.AdminToken,
 		Logger:         m.Logger,
 		RequestTimeout: m.Config.RequestTimeout,
+		OpenAdmin:      dev,
 	})
 	handler.EnableOps(httpapi.Ops{Metrics: metrics.New(st, m.Logger), State: st})
 	cons := console.New(console.Services{Numbers: st, Orders: st, Admin: st, VoiceConnectors: st}, console.Options{
@@ -211,7 +245,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Logger:      m.Logger,
 	})
 	m.srv = &http.Server{
-		Handler:           cons.Wrap(handler),
+		Handler:           frontDoor(cons.Wrap(handler)),
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
 	}
