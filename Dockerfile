@@ -8,7 +8,7 @@
 # The base images are build arguments with fully qualified names (Podman
 # refuses short ones), so that a machine without registry access can build
 # from local images: --build-arg GO_IMAGE=localhost/go:local ... (see
-# scripts/container-test.sh). GOPROXY and GOFLAGS pass through for offline
+# scripts/container-test.sh). GOPROXY and GOSUMDB pass through for offline
 # module downloads.
 ARG GO_IMAGE=docker.io/library/golang:1.26
 ARG RUNTIME_IMAGE=gcr.io/distroless/static-debian12:nonroot
@@ -16,7 +16,6 @@ ARG RUNTIME_IMAGE=gcr.io/distroless/static-debian12:nonroot
 FROM ${GO_IMAGE} AS build
 ARG GOPROXY
 ARG GOSUMDB
-ARG GOFLAGS
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
