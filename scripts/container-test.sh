@@ -230,5 +230,5 @@ assert len(nums) == 3 and all(n["Status"] == "Unassigned" for n in nums), nums
 [ "$(uid_of cv-op2-$TAG)" = 65532 ] || fail "operator: uid $(uid_of cv-op2-$TAG)"
 
 step "container test passed"
+echo "image $((size / 1000000)) MB; ${SECONDS}s in all"
 echo "container-test: $((steps - 1)) passed, 0 failed"
-echo "(image $((size / 1000000)) MB, ${SECONDS}s in all)"
