@@ -21,5 +21,7 @@ require github.com/chimevoice/chimevoice v0.0.0
 replace github.com/chimevoice/chimevoice => $REPO
 EOM
 cp "$REPO/testserver/testserver_test.go" usercode_test.go
+mkdir mypkg
+"$REPO/scripts/readme-snippet.sh" 'package mypkg_test' >mypkg/readme_test.go # the README's snippet
 go mod tidy
 env -u CHIMEVOICE_BIN -u CHIMEVOICE_IMAGE go test -count=1 ./...

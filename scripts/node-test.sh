@@ -12,6 +12,7 @@ go build -o "$WORK/bin/chimevoice" ./cmd/chimevoice
 mkdir -p "$WORK/project/test"
 cp node/chimevoice.cjs node/package.json "$WORK/project/"
 cp node/test/*.mjs "$WORK/project/test/"
+scripts/readme-snippet.sh '// search.test.mjs' >"$WORK/project/readme.test.mjs"
 cd "$WORK/project"
 npm install --prefer-offline --no-audit --no-fund --loglevel=error >/dev/null
-PATH="$WORK/bin:$PATH" node --test test/
+PATH="$WORK/bin:$PATH" node --test # test/*.test.mjs and the README snippet

@@ -21,5 +21,6 @@ rm -rf python/build python/*.egg-info # what setuptools leaves in the source tre
 
 mkdir "$WORK/project"
 cp python/tests/test_plugin.py "$WORK/project/"
+scripts/readme-snippet.sh 'def test_deletion_queue(chime_sdk_voice' >"$WORK/project/test_readme.py"
 cd "$WORK/project"
 PATH="$WORK/bin:$PATH" "$WORK/venv/bin/python" -m pytest -p no:cacheprovider -q
