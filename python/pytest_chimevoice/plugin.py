@@ -34,28 +34,26 @@ def pytest_addoption(parser):
 
 
 def _serve(config):
-    """Starts a server for a fixture: (context manager, ChimeVoice)."""
+    """Runs a server for a fixture: yields the ChimeVoice, stops it after."""
     cm = start(binary=config.getoption("chimevoice_bin"), image=config.getoption("chimevoice_image"))
     try:
-        return cm, cm.__enter__()
+        cv = cm.__enter__()
     except ChimeVoiceNotFound as e:  # say how to get one, without a traceback
         pytest.fail(str(e), pytrace=False)
+    yield cv
+    cm.__exit__(None, None, None)
 
 
 @pytest.fixture
 def chimevoice(request):
     """A fresh chimevoice for this test: an empty store on a free port."""
-    cm, cv = _serve(request.config)
-    yield cv
-    cm.__exit__(None, None, None)
+    yield from _serve(request.config)
 
 
 @pytest.fixture(scope="session")
 def chimevoice_session(request):
     """One chimevoice for the whole session (call its reset() where tests need an empty store)."""
-    cm, cv = _serve(request.config)
-    yield cv
-    cm.__exit__(None, None, None)
+    yield from _serve(request.config)
 
 
 @pytest.fixture
