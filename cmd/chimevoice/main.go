@@ -61,13 +61,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cmd := "serve"
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
+	} else if len(args) > 0 { // no command: top-level flags, or serve's
+		switch {
+		case slices.Contains(helpFlags, args[0]):
+			printTopUsage(stdout) // every command, then serve's flags
+			return flag.ErrHelp
+		case args[0] == "--version" || args[0] == "-version":
+			cmd, args = "version", nil
+		}
 	}
 	switch {
-	case cmd == "serve" && len(args) > 0 && slices.Contains(helpFlags, args[0]):
-		printTopUsage(stdout) // "chimevoice --help": every command, then serve's flags
-		return flag.ErrHelp
-	case cmd == "serve" && len(args) > 0 && (args[0] == "--version" || args[0] == "-version"):
-		cmd, args = "version", nil
 	case cmd == "help" && len(args) > 0:
 		cmd, args = args[0], []string{"--help"} // "chimevoice help pool"
 	}
