@@ -12,7 +12,8 @@
 // The server comes from, in this order: Options.Binary, $CHIMEVOICE_BIN,
 // Options.Image or $CHIMEVOICE_IMAGE (Docker or Podman), chimevoice on
 // PATH, and last a build of cmd/chimevoice from the chimevoice module that
-// the test's module requires (go build, once per test binary).
+// the test's module requires (go build, once per test binary, into the
+// user cache directory).
 //
 // Inside the chimevoice module, chimevoicetest runs the handler in process
 // with a manual clock instead.
@@ -22,6 +23,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -225,16 +228,33 @@ func build() (string, error) {
 	if err != nil || dir == "" {
 		return "", errors.New(howToGetIt)
 	}
-	tmp, err := os.MkdirTemp("", "chimevoice-testserver-")
+	// One binary per module directory in the user's cache directory (as Go
+	// keeps its build cache), replaced at each build, which Go's build
+	// cache makes cheap: nothing piles up.
+	base, err := os.UserCacheDir()
+	if err != nil {
+		base = os.TempDir()
+	}
+	sum := sha256.Sum256([]byte(dir))
+	cache := filepath.Join(base, "chimevoice-testserver", hex.EncodeToString(sum[:6]))
+	if err := os.MkdirAll(cache, 0o755); err != nil {
+		return "", err
+	}
+	tmp, err := os.CreateTemp(cache, "build-*")
 	if err != nil {
 		return "", err
 	}
-	bin := filepath.Join(tmp, "chimevoice")
-	cmd := exec.Command("go", "build", "-o", bin, "./cmd/chimevoice")
+	tmp.Close()
+	cmd := exec.Command("go", "build", "-o", tmp.Name(), "./cmd/chimevoice")
 	cmd.Dir = dir // the chimevoice module's own go.mod and go.sum
 	if out, err := cmd.CombinedOutput(); err != nil {
-		os.RemoveAll(tmp)
+		os.Remove(tmp.Name())
 		return "", fmt.Errorf("build chimevoice in %s: %v\n%s\n%s", dir, err, out, howToGetIt)
+	}
+	bin := filepath.Join(cache, "chimevoice")
+	if err := os.Rename(tmp.Name(), bin); err != nil { // atomic: test binaries may build at once
+		os.Remove(tmp.Name())
+		return "", err
 	}
 	return bin, nil
 }
