@@ -61,7 +61,7 @@ function startProcess(binary, args) {
 }
 
 async function startContainer(image, args) {
-  const engine = ["docker", "podman"].find((e) => {
+  const engine = [process.env.CHIMEVOICE_CONTAINER_ENGINE, "docker", "podman"].filter(Boolean).find((e) => {
     try { execFileSync(e, ["--version"], { stdio: "ignore" }); return true; } catch { return false; }
   });
   if (!engine) throw new Error("CHIMEVOICE_IMAGE is set but neither docker nor podman is on PATH.\n" + HOW_TO_GET_IT);

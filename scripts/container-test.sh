@@ -229,6 +229,16 @@ assert len(nums) == 3 and all(n["Status"] == "Unassigned" for n in nums), nums
 '
 [ "$(uid_of cv-op2-$TAG)" = 65532 ] || fail "operator: uid $(uid_of cv-op2-$TAG)"
 
+# --- 4. the test helpers, each starting the container ------------------------
+step "helpers: Go testserver, pytest plugin, Node helper with CHIMEVOICE_IMAGE"
+before=$(command podman ps -aq --filter "ancestor=$IMAGE" | wc -l)
+export CHIMEVOICE_IMAGE=$IMAGE CHIMEVOICE_CONTAINER_ENGINE=podman
+env -u CHIMEVOICE_BIN go test -count=1 ./testserver
+env -u CHIMEVOICE_BIN scripts/python-test.sh
+env -u CHIMEVOICE_BIN scripts/node-test.sh >"$WORK/node.log" 2>&1 || { cat "$WORK/node.log"; fail "node helper with the container"; }
+unset CHIMEVOICE_IMAGE CHIMEVOICE_CONTAINER_ENGINE
+[ "$(command podman ps -aq --filter "ancestor=$IMAGE" | wc -l)" = "$before" ] || fail "a helper left a container behind"
+
 step "container test passed"
 echo "image $((size / 1000000)) MB; ${SECONDS}s in all"
 echo "container-test: $((steps - 1)) passed, 0 failed"

@@ -53,7 +53,8 @@ type Options struct {
 	Binary string
 	// Image runs the server from this container image instead (default
 	// $CHIMEVOICE_IMAGE when no binary is named); Engine is "docker" or
-	// "podman" (default: whichever is on PATH).
+	// "podman" (default $CHIMEVOICE_CONTAINER_ENGINE, then whichever is on
+	// PATH).
 	Image  string
 	Engine string
 	// Args are extra serve flags, e.g. "--deletion-retention", "2d".
@@ -154,6 +155,9 @@ func startProcess(t testing.TB, o Options, bin string) *Server {
 func startContainer(t testing.TB, o Options, image string) *Server {
 	t.Helper()
 	engine := o.Engine
+	if engine == "" {
+		engine = os.Getenv("CHIMEVOICE_CONTAINER_ENGINE")
+	}
 	if engine == "" {
 		for _, e := range []string{"docker", "podman"} {
 			if _, err := exec.LookPath(e); err == nil {
