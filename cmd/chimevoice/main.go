@@ -111,10 +111,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := m.Run(ctx); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, `chimevoice %s listening on http://%s (store: %s)
-  export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1
-  aws chime-sdk-voice list-phone-numbers --endpoint-url http://%s
-`, chimevoice.Version, m.Addr(), cfg.storeName(), clientAddr(m.Addr()))
+	fmt.Fprintf(stdout, "chimevoice %s listening on http://%s (store: %s)\n", chimevoice.Version, m.Addr(), cfg.storeName())
 	m.printStart(ctx, stdout)
 	<-ctx.Done()
 	m.Logger.Info("shutting down")
@@ -170,6 +167,8 @@ type Main struct {
 	done   chan struct{}
 	// emulator is why the server runs as a development emulator ("" when not).
 	emulator string
+	// devCredential is whether test/test signs in.
+	devCredential bool
 }
 
 // NewMain returns a Main for cfg.
@@ -231,6 +230,9 @@ func (m *Main) Run(ctx context.Context) error {
 	if dev {
 		m.emulator = why
 	}
+	m.devCredential = slices.ContainsFunc(creds, func(c sigv4.Credential) bool {
+		return c.AccessKeyID == "test" && c.SecretAccessKey == "test"
+	})
 	m.store, m.closer, m.ln = st, closer, ln
 	handler := httpapi.New(api, httpapi.Services{Numbers: st, Orders: st, Admin: st, VoiceConnectors: st, SipMedia: st, Tags: st, Accounts: st, Settings: st}, httpapi.Options{
 		Verifier:       sigv4.NewVerifier(creds, m.RealClock),

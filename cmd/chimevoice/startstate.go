@@ -119,6 +119,12 @@ func roughDuration(d time.Duration) string {
 // printStart says, after the listening line, what the server starts from
 // and whether it runs as a development emulator.
 func (m *Main) printStart(ctx context.Context, w io.Writer) {
+	if m.devCredential {
+		fmt.Fprintf(w, "  export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1\n")
+	} else {
+		fmt.Fprintf(w, "  sign requests with a key of %s (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)\n", m.Config.Credentials)
+	}
+	fmt.Fprintf(w, "  aws chime-sdk-voice list-phone-numbers --endpoint-url http://%s\n", clientAddr(m.Addr()))
 	if desc, err := describeStore(ctx, m.store, m.Clock.Now()); err != nil {
 		m.Logger.Warn("describe the store", "err", err)
 	} else {
