@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strings"
 	"time"
@@ -195,10 +194,4 @@ func printTopUsage(w io.Writer) {
 	cfg := DefaultConfig()
 	cfg.define(fs)
 	printFlags(w, `Flags of serve ("chimevoice serve -h"):`, fs, true)
-}
-
-// fileExists reports whether path names an existing file.
-func fileExists(path string) bool {
-	_, err := os.Stat(path)
-	return err == nil
 }
