@@ -144,6 +144,7 @@ type Options struct {
 	// Lambda is how the call engine invokes SIP media application
 	// handlers (lambdatest.Start gives an endpoint).
 	Lambda lambdainvoke.Config
+	OpenAdmin       bool // the admin API answers every client (development emulator)
 }
 
 // Server is chimevoice on an httptest server.
@@ -204,6 +205,7 @@ func New(t testing.TB, o Options) *Server {
 		AdminToken:   o.AdminToken,
 		RateLimit:    o.RateLimit,
 		Retention:    o.Retention,
+		OpenAdmin:    o.OpenAdmin,
 		LimiterClock: clock.Now, // frozen unless a test moves it: throttling is exact
 	})
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 func (s *Server) adminRoutes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /_chimevoice/health", s.health)
+	mux.HandleFunc("GET "+LocalStackHealthPath, s.health)
 	mux.HandleFunc("GET /_chimevoice/clock", s.getClock)
 	mux.HandleFunc("POST /_chimevoice/clock", s.postClock)
 	s.registerOps(mux)
@@ -20,7 +21,7 @@ func (s *Server) adminRoutes() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// Health answers everyone: load balancers and kubelets probe it from
 		// other hosts, and it tells nothing but up or down.
-		if !s.adminAllowed(r) && !(r.Method == http.MethodGet && r.URL.Path == AdminPrefix+"health") {
+		if !s.adminAllowed(r) && !(r.Method == http.MethodGet && (r.URL.Path == AdminPrefix+"health" || r.URL.Path == LocalStackHealthPath)) {
 			writeError(r.Context(), w, s.log, chimevoice.Errorf(chimevoice.CodeForbidden, "The admin API answers loopback clients, or requests with Authorization: Bearer <admin token>."))
 			return
 		}
@@ -43,15 +44,31 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // health wants a fast "unavailable", not a hung connection.
 const healthTimeout = 2 * time.Second
 
+// LocalStackHealthPath answers as /_chimevoice/health does, for the wait
+// strategies written for LocalStack, which read this path.
+const LocalStackHealthPath = "/_localstack/health"
+
+// healthBody is the health answer: "status" for load balancers, and the
+// shape of LocalStack's health endpoint (each service and its state, the
+// version) for tools written against LocalStack.
+type healthBody struct {
+	Status   string            `json:"status"`
+	Services map[string]string `json:"services"`
+	Edition  string            `json:"edition"`
+	Version  string            `json:"version"`
+}
+
 func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), healthTimeout)
 	defer cancel()
+	body := healthBody{Status: "ok", Edition: "chimevoice", Version: chimevoice.Version}
+	code, state := http.StatusOK, "running"
 	if err := s.svc.Admin.Ping(ctx); err != nil {
 		s.log.Warn("health check failed", "err", err)
-		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
-		return
+		body.Status, code, state = "unavailable", http.StatusServiceUnavailable, "error"
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	body.Services = map[string]string{"chime-sdk-voice": state, "chime": state}
+	writeJSON(w, code, body)
 }
 
 type clockOut struct {
@@ -87,9 +104,9 @@ func (s *Server) postClock(w http.ResponseWriter, r *http.Request) {
 	case in.Advance != nil && in.Set != nil:
 		err = chimevoice.Errorf(chimevoice.CodeBadRequest, "Give either Advance or Set, not both.")
 	case in.Advance != nil:
-		d, perr := time.ParseDuration(*in.Advance)
+		d, perr := chimevoice.ParseDuration(*in.Advance)
 		if perr != nil {
-			err = chimevoice.FieldErrorf("Advance", "%q is not a duration (e.g. \"168h\", \"90m\", \"1ms\").", *in.Advance)
+			err = chimevoice.FieldErrorf("Advance", "%q is not a duration (e.g. \"7d\", \"168h\", \"90m\", \"1ms\").", *in.Advance)
 			break
 		}
 		now, err = s.svc.Admin.AdvanceClock(ctx, d)

@@ -222,8 +222,8 @@ func TestAllowListRefusesWrite(t *testing.T) {
 
 func TestAdminAPI(t *testing.T) {
 	srv := chimevoicetest.New(t, chimevoicetest.Options{})
-	var health map[string]string
-	if code := srv.Admin(t, http.MethodGet, "/_chimevoice/health", nil, &health); code != http.StatusOK || health["status"] != "ok" {
+	var health struct{ Status string }
+	if code := srv.Admin(t, http.MethodGet, "/_chimevoice/health", nil, &health); code != http.StatusOK || health.Status != "ok" {
 		t.Fatalf("health: %d %v", code, health)
 	}
 	start := srv.Now(t)

@@ -144,7 +144,10 @@ func allowedHost(hostport string, hosts map[string]bool) bool {
 	if net.ParseIP(host) != nil || host == "localhost" || strings.HasSuffix(host, ".localhost") {
 		return true
 	}
-	return hosts[host]
+	// A single-label name ("chimevoice", a Compose or Kubernetes service
+	// name) comes from the local resolver, never from a name an attacker
+	// registered: rebinding needs a public, dotted name.
+	return hosts[host] || !strings.Contains(host, ".")
 }
 
 // sameHost compares an origin's host with a Host header, default ports

@@ -52,6 +52,9 @@ type Config struct {
 	// TrustForwarded trusts the proxy's X-Forwarded-Proto and
 	// X-Forwarded-For in the console.
 	TrustForwarded bool
+	// OpenAdmin lets every client use the admin API: the development
+	// emulator, whose published port is the only way in.
+	OpenAdmin bool
 }
 
 // Server is the whole handler, with its parts for callers that inspect them.
@@ -104,6 +107,7 @@ func build(svc chimevoice.Services, cfg Config, m *metrics.Metrics) (*Server, er
 		Now:            cfg.LimiterClock,
 		RequestTimeout: cfg.RequestTimeout,
 		Metrics:        m,
+		OpenAdmin:      cfg.OpenAdmin,
 	})
 	if err != nil {
 		return nil, errors.Join(errors.New("build the API handler"), err)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"golang.org/x/term"
 
@@ -25,8 +26,10 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if v, ok := os.LookupEnv("AWS_SECRET_ACCESS_KEY"); ok {
 		cfg.SecretKey = v
 	}
-	fs := flag.NewFlagSet("chimevoice bench", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet(command{name: "bench", synopsis: "[flags]", about: `
+Load an endpoint and report throughput, latency percentiles and errors by
+code. Credentials come from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY
+(default test/test).`}, stderr)
 	fs.StringVar(&cfg.Endpoint, "endpoint", cfg.Endpoint, "the chimevoice endpoint to load; several, comma-separated, spread the workers over replicas")
 	fs.StringVar(&cfg.AccessKey, "access-key", cfg.AccessKey, "access key (default $AWS_ACCESS_KEY_ID or test)")
 	fs.StringVar(&cfg.SecretKey, "secret-key", cfg.SecretKey, "secret key (default $AWS_SECRET_ACCESS_KEY or test)")
@@ -37,12 +40,15 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.IntVar(&cfg.Batch, "batch", cfg.Batch, "numbers per BatchDeletePhoneNumber request (1..1000)")
 	fs.IntVar(&cfg.Provision, "provision", cfg.Provision, "numbers to have in the account first, ordered through the API (0: what the workload needs)")
 	fs.IntVar(&cfg.Concurrency, "concurrency", cfg.Concurrency, "concurrent requests")
-	fs.DurationVar(&cfg.Duration, "duration", cfg.Duration, "how long to run (0: until --requests)")
+	durationVar(fs, &cfg.Duration, "duration", cfg.Duration, "how long to run (0: until --requests)")
 	fs.IntVar(&cfg.Requests, "requests", cfg.Requests, "stop after this many measured requests (0: until --duration)")
 	fs.BoolVar(&cfg.Baseline, "baseline", cfg.Baseline, "also measure a bare net/http server under the same load and print the ratio")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
-	if err := fs.Parse(args); err != nil {
-		return helpIsNoError(err)
+	if err := parseArgs(fs, args, stdout); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("bench: unexpected arguments: %s", strings.Join(fs.Args(), " "))
 	}
 	cfg.Progress = stderr
 	if f, ok := stderr.(*os.File); ok {

@@ -38,11 +38,12 @@ type Config struct {
 	TrustForwarded    bool
 	TLSCert           string
 	TLSKey            string
-	// DevMode is the explicit development mode: it allows the development
-	// credential test/test on a listener that is not loopback.
-	DevMode        bool
-	LambdaEndpoint string // calls.go
-	LambdaURL      string // calls.go
+	LambdaEndpoint    string // calls.go
+	LambdaURL         string // calls.go
+	// Dev is the development emulator mode (dev.go): off, on, or auto.
+	Dev devMode
+	// State is a snapshot to import into an empty store at start.
+	State string
 }
 
 // DefaultConfig is the zero-setup configuration: loopback, SQLite in ./chimevoice.db.
@@ -70,47 +71,60 @@ func (c Config) storeName() string {
 	return "sqlite " + c.Data
 }
 
-// Parse reads flags from args over environment values from lookup.
-func (c *Config) Parse(args []string, lookup func(string) (string, bool), stderr io.Writer) error {
-	fs := flag.NewFlagSet("chimevoice serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.StringVar(&c.Listen, "listen", c.Listen, "address to listen on (host:port)")
-	fs.StringVar(&c.Data, "data", c.Data, "SQLite database file; \":memory:\" for a throwaway store")
-	fs.StringVar(&c.DatabaseURL, "database-url", c.DatabaseURL, "postgres://... to use PostgreSQL instead of SQLite")
-	fs.StringVar(&c.Credentials, "credentials", c.Credentials, "YAML credentials file (default: the development credential test/test, account 000000000000)")
-	fs.DurationVar(&c.DeletionRetention, "deletion-retention", c.DeletionRetention, "how long deleted numbers stay in the Deletion queue")
-	fs.DurationVar(&c.OrderLatency, "order-latency", c.OrderLatency, "how long orders (and calling-name updates) stay in progress")
-	fs.Float64Var(&c.RateLimit, "rate-limit", c.RateLimit, "requests per second per account, burst twice that; 0 = off")
-	fs.IntVar(&c.MaxPhoneNumbers, "max-phone-numbers", c.MaxPhoneNumbers, "phone numbers per account, Deletion queue excluded; 0 = unlimited")
-	fs.StringVar(&c.NumberPool, "number-pool", c.NumberPool, "CSV of carrier numbers to import into the pool at start")
-	fs.StringVar(&c.AdminToken, "admin-token", c.AdminToken, "bearer token for the admin API from non-loopback clients")
-	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "log format: text or json")
-	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "log level: debug, info, warn or error")
-	fs.DurationVar(&c.RequestTimeout, "request-timeout", c.RequestTimeout, "longest an API request may take before it answers 503; 0 = no limit")
-	fs.StringVar(&c.PublicURL, "public-url", c.PublicURL, "the URL clients reach the server at (https://... behind a TLS proxy): its host is accepted in Host by the admin API, metrics and console, and https makes console cookies Secure")
-	fs.BoolVar(&c.TrustForwarded, "trust-forwarded", c.TrustForwarded, "trust X-Forwarded-Proto (https makes console cookies Secure) and X-Forwarded-For (the client address console sign-in throttling counts) from the proxy in front")
-	fs.StringVar(&c.TLSCert, "tls-cert", c.TLSCert, "PEM certificate (chain) file: serve HTTPS instead of HTTP (with --tls-key)")
-	fs.StringVar(&c.TLSKey, "tls-key", c.TLSKey, "PEM private key file of --tls-cert")
-	fs.IntVar(&c.MaxConnections, "max-connections", c.MaxConnections, "connections open at once; at the cap the oldest connection not in a request is closed")
-	c.lambdaFlags(fs, lookup)
-	if err := parseFlags(fs, args, lookup); err != nil {
+// serveCommand describes the serve command for its usage text.
+var serveCommand = command{name: "serve", synopsis: "[flags]", env: true, about: `
+Serve the Amazon Chime SDK Voice (and legacy Amazon Chime) phone-number API.
+Without flags: http://127.0.0.1:8080, data in ./chimevoice.db, the
+development credential test/test.`}
+
+// Parse reads flags from args over environment values from lookup; help
+// goes to stdout.
+func (c *Config) Parse(args []string, lookup func(string) (string, bool), stderr io.Writer, stdout ...io.Writer) error {
+	fs := newFlagSet(serveCommand, stderr)
+	c.define(fs, lookup)
+	if err := parseFlags(fs, args, lookup, stdout...); err != nil {
 		return err
 	}
 	if _, err := c.lambda(); err != nil {
-		return err
+		return asUsage(err)
 	}
 	if c.MaxConnections < 1 {
-		return fmt.Errorf("--max-connections must be at least 1, got %d", c.MaxConnections)
+		return usagef("--max-connections must be at least 1, got %d", c.MaxConnections)
 	}
 	if (c.TLSCert == "") != (c.TLSKey == "") {
-		return fmt.Errorf("--tls-cert and --tls-key go together: give both or neither")
+		return usagef("--tls-cert and --tls-key go together: give both or neither")
 	}
 	if c.PublicURL != "" {
 		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" {
-			return fmt.Errorf("--public-url must be an http:// or https:// URL with a host, got %q", c.PublicURL)
+			return usagef("--public-url must be an http:// or https:// URL with a host, got %q", c.PublicURL)
 		}
 	}
-	return c.validate()
+	return asUsage(c.validate())
+}
+
+// define defines the serve flags on fs.
+func (c *Config) define(fs *flag.FlagSet, lookup func(string) (string, bool)) {
+	fs.StringVar(&c.Listen, "listen", c.Listen, "address to listen on (host:port; :0 picks a free port)")
+	fs.StringVar(&c.Data, "data", c.Data, "SQLite database `file`; \":memory:\" for a throwaway store")
+	fs.StringVar(&c.DatabaseURL, "database-url", c.DatabaseURL, "postgres://... `URL` to use PostgreSQL instead of SQLite")
+	fs.StringVar(&c.Credentials, "credentials", c.Credentials, "YAML credentials `file` (default: the development credential test/test, account 000000000000)")
+	durationVar(fs, &c.DeletionRetention, "deletion-retention", c.DeletionRetention, "how long deleted numbers stay in the Deletion queue")
+	durationVar(fs, &c.OrderLatency, "order-latency", c.OrderLatency, "how long orders (and calling-name updates) stay in progress")
+	fs.Float64Var(&c.RateLimit, "rate-limit", c.RateLimit, "requests per second per account, burst twice that; 0 = off")
+	fs.IntVar(&c.MaxPhoneNumbers, "max-phone-numbers", c.MaxPhoneNumbers, "phone numbers per account, Deletion queue excluded; 0 = unlimited")
+	fs.StringVar(&c.NumberPool, "number-pool", c.NumberPool, "CSV `file` of carrier numbers to import into the pool at start")
+	fs.StringVar(&c.State, "state", c.State, "state snapshot `file` to import at start when the store is empty (validated, all or nothing)")
+	fs.StringVar(&c.AdminToken, "admin-token", c.AdminToken, "bearer `token` for the admin API from non-loopback clients")
+	fs.Var(&c.Dev, "dev", "development emulator: serve test/test and the admin API on any address (true, false or auto: on unless a credentials file exists or an admin token is set)")
+	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "log format: text or json")
+	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "log level: debug, info, warn or error")
+	durationVar(fs, &c.RequestTimeout, "request-timeout", c.RequestTimeout, "longest an API request may take before it answers 503; 0 = no limit")
+	fs.StringVar(&c.PublicURL, "public-url", c.PublicURL, "the `URL` clients reach the server at (https://... behind a TLS proxy): its host is accepted in Host by the admin API, metrics and console, and https makes console cookies Secure")
+	fs.BoolVar(&c.TrustForwarded, "trust-forwarded", c.TrustForwarded, "trust X-Forwarded-Proto (https makes console cookies Secure) and X-Forwarded-For (the client address console sign-in throttling counts) from the proxy in front")
+	fs.StringVar(&c.TLSCert, "tls-cert", c.TLSCert, "PEM certificate (chain) `file`: serve HTTPS instead of HTTP (with --tls-key)")
+	fs.StringVar(&c.TLSKey, "tls-key", c.TLSKey, "PEM private key `file` of --tls-cert")
+	fs.IntVar(&c.MaxConnections, "max-connections", c.MaxConnections, "connections open at once; at the cap the oldest connection not in a request is closed")
+	c.lambdaFlags(fs, lookup)
 }
 
 // limits are the HTTP server's limits: the defaults and the connection cap.
@@ -145,29 +159,33 @@ func (c Config) guard() httpapi.GuardOptions {
 }
 
 // ParseMigrate reads the flags of the migrate command, which names only a store.
-func (c *Config) ParseMigrate(args []string, lookup func(string) (string, bool), stderr io.Writer) error {
-	fs := flag.NewFlagSet("chimevoice migrate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.StringVar(&c.Data, "data", c.Data, "SQLite database file")
-	fs.StringVar(&c.DatabaseURL, "database-url", c.DatabaseURL, "postgres://... to migrate a PostgreSQL database instead")
-	if err := parseFlags(fs, args, lookup); err != nil {
+func (c *Config) ParseMigrate(args []string, lookup func(string) (string, bool), stderr io.Writer, stdout ...io.Writer) error {
+	fs := newFlagSet(command{name: "migrate", synopsis: "[--data FILE | --database-url URL]", env: true,
+		about: "Apply the database migrations, then exit (serve applies them too, under the same lock)."}, stderr)
+	fs.StringVar(&c.Data, "data", c.Data, "SQLite database `file`")
+	fs.StringVar(&c.DatabaseURL, "database-url", c.DatabaseURL, "postgres://... `URL` to migrate a PostgreSQL database instead")
+	if err := parseFlags(fs, args, lookup, stdout...); err != nil {
 		return err
 	}
-	return c.validate()
+	return asUsage(c.validate())
 }
 
 // parseFlags sets the flags of fs from CHIMEVOICE_<FLAG> environment
 // values, then from args, so that the command line wins. It refuses
-// positional arguments.
-func parseFlags(fs *flag.FlagSet, args []string, lookup func(string) (string, bool)) error {
+// positional arguments. Help goes to stdout when given, else to stderr.
+func parseFlags(fs *flag.FlagSet, args []string, lookup func(string) (string, bool), stdout ...io.Writer) error {
 	if err := setFromEnv(fs, lookup); err != nil {
-		return err
+		return asUsage(err)
 	}
-	if err := fs.Parse(args); err != nil {
+	out := fs.Output()
+	if len(stdout) > 0 {
+		out = stdout[0]
+	}
+	if err := parseArgs(fs, args, out); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+		return usagef("unexpected arguments: %s", strings.Join(fs.Args(), " "))
 	}
 	return nil
 }
@@ -177,7 +195,7 @@ func parseFlags(fs *flag.FlagSet, args []string, lookup func(string) (string, bo
 func setFromEnv(fs *flag.FlagSet, lookup func(string) (string, bool)) error {
 	var envErr error
 	fs.VisitAll(func(f *flag.Flag) {
-		name := "CHIMEVOICE_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		name := envName(f.Name)
 		if v, ok := lookup(name); ok && envErr == nil {
 			if err := f.Value.Set(v); err != nil {
 				envErr = fmt.Errorf("%s=%q: %w", name, v, err)

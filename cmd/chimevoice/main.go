@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -34,10 +35,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "chimevoice:", err)
-		}
-		os.Exit(1)
+		os.Exit(exitCode(err, os.Stderr))
 	}
 }
 
@@ -45,29 +43,49 @@ const usage = `chimevoice — the Amazon Chime SDK Voice phone-number API, self-
 
 Usage:
   chimevoice [serve] [flags]   serve the API (the default command)
-  chimevoice bench [flags]     load an endpoint and report throughput and latency
-  chimevoice bench startup [flags] -- COMMAND...
-                               time a command from exec to its first healthy answer
+  chimevoice healthcheck       ask a running server whether it is healthy (exit 0 or 1)
+  chimevoice state ...         export, import or reset the whole state ("chimevoice state help")
+  chimevoice pool ...          import or clear a carrier's number pool ("chimevoice pool help")
   chimevoice migrate [--data FILE | --database-url URL]
                                apply the database migrations, then exit
-  chimevoice version           print the version
-  chimevoice pool ...          import or clear a carrier's number pool ("chimevoice pool help")
-  chimevoice state ...         export, import or reset the whole state ("chimevoice state help")
+  chimevoice bench [flags]     load an endpoint and report throughput and latency
+  chimevoice version           print the version (also --version)
+  chimevoice help [COMMAND]    this help, or a command's ("chimevoice COMMAND -h")
 
-Run "chimevoice serve -h" for the flags.
+Every flag of serve, migrate, pool and state can also be set with an
+environment variable CHIMEVOICE_<FLAG> (dashes as underscores, e.g.
+CHIMEVOICE_DELETION_RETENTION=7d); the flag wins. Durations take days (7d).
+Exit status: 0 done, 1 failed, 2 bad command line.
 `
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cmd := "serve"
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
+	} else if len(args) > 0 { // no command: top-level flags, or serve's
+		switch {
+		case slices.Contains(helpFlags, args[0]):
+			printTopUsage(stdout) // every command, then serve's flags
+			return flag.ErrHelp
+		case args[0] == "--version" || args[0] == "-version":
+			cmd, args = "version", nil
+		}
+	}
+	switch {
+	case cmd == "help" && len(args) > 0:
+		cmd, args = args[0], []string{"--help"} // "chimevoice help pool"
 	}
 	switch cmd {
 	case "serve":
 		return serve(ctx, args, stdout, stderr)
 	case "migrate":
 		return migrate(ctx, args, stdout, stderr)
+	case "healthcheck":
+		return healthcheckCmd(ctx, args, os.LookupEnv, stdout, stderr)
 	case "version":
+		if len(args) > 0 && !wantsHelp(args) {
+			return usagef("version takes no arguments")
+		}
 		fmt.Fprintln(stdout, "chimevoice", chimevoice.Version)
 		return nil
 	case "pool":
@@ -76,17 +94,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return stateCommand(ctx, args, stdout, stderr)
 	case "bench":
 		return benchCmd(ctx, args, stdout, stderr)
-	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
+	case "help":
+		printTopUsage(stdout)
 		return nil
 	}
 	fmt.Fprint(stderr, usage)
-	return fmt.Errorf("unknown command %q", cmd)
+	return &usageError{err: fmt.Errorf("unknown command %q", cmd), printed: false}
 }
 
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cfg := DefaultConfig()
-	if err := cfg.Parse(args, os.LookupEnv, stderr); err != nil {
+	if err := cfg.Parse(args, os.LookupEnv, stderr, stdout); err != nil {
 		return err
 	}
 	m := NewMain(cfg)
@@ -95,6 +113,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprint(stdout, banner(cfg, m.URL()))
+	m.printStart(ctx, stdout)
 	<-ctx.Done()
 	m.Logger.Info("shutting down")
 	return m.Close()
@@ -117,7 +136,7 @@ func banner(cfg Config, url string) string {
 // the same lock, so running it is optional).
 func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cfg := DefaultConfig()
-	if err := cfg.ParseMigrate(args, os.LookupEnv, stderr); err != nil {
+	if err := cfg.ParseMigrate(args, os.LookupEnv, stderr, stdout); err != nil {
 		return err
 	}
 	m := NewMain(cfg)
@@ -161,6 +180,8 @@ type Main struct {
 	front  *switchHandler // 503 until the store is open, then the API and console
 	stop   chan struct{}  // closed by Close: stops the worker and start retries
 	wg     sync.WaitGroup
+	// emulator is why the server runs as a development emulator ("" when not).
+	emulator string
 }
 
 // NewMain returns a Main for cfg.
@@ -170,6 +191,10 @@ func NewMain(cfg Config) *Main {
 
 // Run opens the store and starts serving; it returns once the listener is up.
 func (m *Main) Run(ctx context.Context) error {
+	dev, why, err := m.Config.emulator()
+	if err != nil {
+		return err
+	}
 	creds := []sigv4.Credential{sigv4.DevCredential()}
 	if m.Config.Credentials != "" {
 		var err error
@@ -189,9 +214,12 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", m.Config.Listen, err)
 	}
-	if err := sigv4.CheckExposure(ln.Addr(), creds, m.Config.DevMode); err != nil {
+	if err := sigv4.CheckExposure(ln.Addr(), creds, dev); err != nil {
 		ln.Close()
-		return err
+		return fmt.Errorf("%w (--dev for a development emulator)", err)
+	}
+	if dev {
+		m.emulator = why
 	}
 	// The models are built while the store opens: on two cores that hides
 	// the shorter of the two from the start-up time.
@@ -232,12 +260,13 @@ func (m *Main) Run(ctx context.Context) error {
 			Logger:         m.Logger,
 			PublicURL:      m.Config.PublicURL,
 			TrustForwarded: m.Config.TrustForwarded,
+			OpenAdmin:      dev,
 		})
 		if err != nil {
 			return nil, err
 		}
 		m.wg.Go(func() { m.runCalls(h.Calls) })
-		return h, nil
+		return frontDoor(h), nil
 	}
 	if err := m.openAndStart(ctx, storeCfg, build); err != nil {
 		if m.Config.DatabaseURL == "" || errors.As(err, new(noRetry)) {

@@ -49,23 +49,41 @@ STORE is --data FILE, --database-url URL, or --url http://HOST:PORT [--admin-tok
 // commandFlags parses the flags of an operator command: the store flags,
 // those define adds, and CHIMEVOICE_<FLAG> environment values (flags win).
 // It returns the configuration and the positional arguments.
-func commandFlags(name string, args []string, lookup func(string) (string, bool), stderr io.Writer, define func(fs *flag.FlagSet)) (Config, []string, error) {
+func commandFlags(cmd command, args []string, lookup func(string) (string, bool), stdout, stderr io.Writer, define func(fs *flag.FlagSet)) (Config, []string, error) {
 	cfg := DefaultConfig()
-	fs := flag.NewFlagSet("chimevoice "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.StringVar(&cfg.Data, "data", cfg.Data, "SQLite database file")
-	fs.StringVar(&cfg.DatabaseURL, "database-url", cfg.DatabaseURL, "postgres://... to use PostgreSQL instead of SQLite")
+	cmd.env = true
+	fs := newFlagSet(cmd, stderr)
+	fs.StringVar(&cfg.Data, "data", cfg.Data, "SQLite database `file`")
+	fs.StringVar(&cfg.DatabaseURL, "database-url", cfg.DatabaseURL, "postgres://... `URL` to use PostgreSQL instead of SQLite")
 	if define != nil {
 		define(fs)
 	}
 	if err := setFromEnv(fs, lookup); err != nil {
+		return cfg, nil, asUsage(err)
+	}
+	if err := parseArgs(fs, args, stdout); err != nil {
 		return cfg, nil, err
 	}
-	if err := fs.Parse(args); err != nil {
-		return cfg, nil, err
-	}
-	return cfg, fs.Args(), cfg.validate()
+	return cfg, fs.Args(), asUsage(cfg.validate())
 }
+
+// subcommands of pool and state, for their usage texts.
+var (
+	poolCommands = map[string]command{
+		"import": {name: "pool import", synopsis: "[--data FILE | --database-url URL] CSV", about: `Import a carrier's numbers from CSV ("-": stdin).`},
+		"clear":  {name: "pool clear", synopsis: "[--data FILE | --database-url URL]", about: "Drop the imported pool: search and order use the synthetic pool again."},
+		"status": {name: "pool status", synopsis: "[--data FILE | --database-url URL]", about: "Count the imported pool by country and type."},
+		"sample": {name: "pool sample", synopsis: "[--count N] [--state ST | --area-code NPA | --toll-free]", about: "Write a CSV of synthetic numbers, for trying imports."},
+	}
+	stateCommands = map[string]command{
+		"export": {name: "state export", synopsis: "[--pool] [STORE] [FILE]", about: "Write a JSON snapshot (default: stdout). STORE is --data FILE, --database-url URL, or --url http://HOST:PORT [--admin-token T] for a running server."},
+		"import": {name: "state import", synopsis: "[STORE] FILE", about: `Replace the state with a snapshot ("-": stdin), validated, all or nothing. STORE is --data FILE, --database-url URL, or --url http://HOST:PORT [--admin-token T].`},
+		"reset":  {name: "state reset", synopsis: "[STORE]", about: "Empty every account and set the service clock back to the real clock (the imported pool stays). STORE is --data FILE, --database-url URL, or --url http://HOST:PORT [--admin-token T]."},
+	}
+)
+
+// isHelp reports whether arg asks for help.
+func isHelp(arg string) bool { return arg == "help" || slices.Contains(helpFlags, arg) }
 
 // openCommandStore opens the store of cfg for a command.
 func openCommandStore(ctx context.Context, cfg Config, stderr io.Writer) (*sqlstore.Store, io.Closer, error) {
@@ -75,27 +93,26 @@ func openCommandStore(ctx context.Context, cfg Config, stderr io.Writer) (*sqlst
 }
 
 func poolCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "help" {
+	if len(args) == 0 || isHelp(args[0]) {
 		fmt.Fprint(stdout, poolUsage)
 		return nil
 	}
 	sub, args := args[0], args[1:]
-	if sub == "sample" {
-		return poolSample(args, stdout, stderr)
+	cmd, ok := poolCommands[sub]
+	if !ok {
+		fmt.Fprint(stderr, poolUsage)
+		return usagef("unknown pool command %q", sub)
 	}
-	cfg, rest, err := commandFlags("pool "+sub, args, os.LookupEnv, stderr, nil)
+	if sub == "sample" {
+		return poolSample(cmd, args, stdout, stderr)
+	}
+	cfg, rest, err := commandFlags(cmd, args, os.LookupEnv, stdout, stderr, nil)
 	if err != nil {
 		return err
 	}
-	want := map[string]int{"import": 1, "clear": 0, "status": 0}
-	n, ok := want[sub]
-	if !ok {
+	if n := map[string]int{"import": 1}[sub]; len(rest) != n {
 		fmt.Fprint(stderr, poolUsage)
-		return fmt.Errorf("unknown pool command %q", sub)
-	}
-	if len(rest) != n {
-		fmt.Fprint(stderr, poolUsage)
-		return fmt.Errorf("pool %s takes %d argument(s), got %d", sub, n, len(rest))
+		return usagef("pool %s takes %d argument(s), got %d", sub, n, len(rest))
 	}
 	st, closer, err := openCommandStore(ctx, cfg, stderr)
 	if err != nil {
@@ -217,18 +234,17 @@ func (p *progress) done() {
 }
 
 // poolSample writes synthetic numbers as a carrier CSV.
-func poolSample(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("chimevoice pool sample", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+func poolSample(cmd command, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet(cmd, stderr)
 	count := fs.Int("count", 1000, "how many numbers")
 	state := fs.String("state", "", "numbers of this US state (default WA)")
 	areaCode := fs.String("area-code", "", "numbers of this US area code")
 	tollFree := fs.Bool("toll-free", false, "US toll-free numbers")
-	if err := fs.Parse(args); err != nil {
+	if err := parseArgs(fs, args, stdout); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+		return usagef("unexpected arguments: %s", strings.Join(fs.Args(), " "))
 	}
 	q := pool.Query{State: *state, AreaCode: *areaCode}
 	if *tollFree {
@@ -238,10 +254,10 @@ func poolSample(args []string, stdout, stderr io.Writer) error {
 		q.State = "WA"
 	}
 	if err := q.Check(); err != nil {
-		return errors.New(chimevoice.ErrorMessage(err))
+		return usagef("%s", chimevoice.ErrorMessage(err))
 	}
 	if *count < 1 {
-		return fmt.Errorf("--count must be at least 1")
+		return usagef("--count must be at least 1")
 	}
 	var buf bytes.Buffer
 	buf.WriteString("number,country,type,city,state\n")
@@ -267,14 +283,19 @@ func poolSample(args []string, stdout, stderr io.Writer) error {
 }
 
 func stateCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "help" {
+	if len(args) == 0 || isHelp(args[0]) {
 		fmt.Fprint(stdout, stateUsage)
 		return nil
 	}
 	sub, args := args[0], args[1:]
+	cmd, ok := stateCommands[sub]
+	if !ok {
+		fmt.Fprint(stderr, stateUsage)
+		return usagef("unknown state command %q", sub)
+	}
 	var url, token string
 	var withPool bool
-	cfg, rest, err := commandFlags("state "+sub, args, os.LookupEnv, stderr, func(fs *flag.FlagSet) {
+	cfg, rest, err := commandFlags(cmd, args, os.LookupEnv, stdout, stderr, func(fs *flag.FlagSet) {
 		fs.StringVar(&url, "url", "", "a running chimevoice server (http://HOST:PORT): work through its admin API")
 		fs.StringVar(&token, "admin-token", "", "bearer token for the admin API of a non-loopback server")
 		if sub == "export" {
@@ -284,15 +305,9 @@ func stateCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
-	maxArgs := map[string]int{"export": 1, "import": 1, "reset": 0}
-	n, ok := maxArgs[sub]
-	switch {
-	case !ok:
+	if n := map[string]int{"export": 1, "import": 1}[sub]; len(rest) > n || (sub == "import" && len(rest) != 1) {
 		fmt.Fprint(stderr, stateUsage)
-		return fmt.Errorf("unknown state command %q", sub)
-	case len(rest) > n || (sub == "import" && len(rest) != 1):
-		fmt.Fprint(stderr, stateUsage)
-		return fmt.Errorf("state %s: wrong number of arguments", sub)
+		return usagef("state %s: wrong number of arguments", sub)
 	}
 	var st stateTarget
 	if url != "" {

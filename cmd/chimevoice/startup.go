@@ -32,6 +32,11 @@ func (m *Main) openAndStart(ctx context.Context, cfg sqlstore.Config, build func
 			return noRetry{errors.Join(err, closer.Close())}
 		}
 	}
+	if m.Config.State != "" {
+		if err := m.importStartState(ctx, st); err != nil {
+			return noRetry{errors.Join(err, closer.Close())}
+		}
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	select {
