@@ -143,8 +143,8 @@ type Options struct {
 	AdminToken      string
 	// Lambda is how the call engine invokes SIP media application
 	// handlers (lambdatest.Start gives an endpoint).
-	Lambda lambdainvoke.Config
-	OpenAdmin       bool // the admin API answers every client (development emulator)
+	Lambda    lambdainvoke.Config
+	OpenAdmin bool // the admin API answers every client (development emulator)
 }
 
 // Server is chimevoice on an httptest server.

@@ -86,6 +86,7 @@ func TestGuardRefusesCrossSiteAndRebinding(t *testing.T) {
 		{"IPv6 loopback", "GET", "/_chimevoice/clock", "[::1]:8080", nil, ""},
 		{"a LAN address", "GET", "/_chimevoice/clock", "192.168.1.20:8080", nil, ""},
 		{"health by any name", "GET", "/_chimevoice/health", "chimevoice.default.svc.cluster.local", nil, ""},
+		{"a Compose service name", "GET", "/_chimevoice/clock", "chimevoice:8080", nil, ""},
 		{"console from its own page", "GET", "/console/signin", host, map[string]string{"Sec-Fetch-Site": "same-origin", "User-Agent": browser}, ""},
 	}
 	for _, tc := range accepted {
