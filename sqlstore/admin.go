@@ -54,7 +54,9 @@ func (s *Store) moveClock(ctx context.Context, target func(now time.Time) (time.
 		if err != nil {
 			return err
 		}
-		base := s.cfg.Clock.Now()
+		// Whole milliseconds, as the offset is: a Set lands on the very
+		// millisecond asked for, not one before it.
+		base := s.cfg.Clock.Now().Truncate(time.Millisecond)
 		t, err := target(serviceTimeAt(base, cur))
 		if err != nil {
 			return err

@@ -155,9 +155,13 @@ func New(ctx context.Context, d *Dialect, rdb, wdb *sql.DB, cfg Config) (*Store,
 	if err := s.migrate(ctx); err != nil {
 		return nil, err
 	}
-	if _, err := s.syncOffset(ctx, reader{s}); err != nil {
+	// The stored offset as it is, even below zero (a snapshot whose Now
+	// is in the past): later reads only raise it.
+	off, err := s.readOffset(ctx, reader{s}, "")
+	if err != nil {
 		return nil, err
 	}
+	s.offset.Store(off)
 	if !d.GroupCommit {
 		close(s.stopped)
 		return s, nil

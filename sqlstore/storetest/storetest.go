@@ -6,10 +6,12 @@
 package storetest
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -445,6 +447,32 @@ func testClock(t *testing.T, b chimevoicetest.Backend) {
 	n, _ := st2.GetPhoneNumber(ctx(), alice, nums[0])
 	if !n.DeletedAt.Equal(set) {
 		t.Fatalf("deleted at %s, want the service clock %s", n.DeletedAt, set)
+	}
+	// A base clock between two milliseconds: Set still lands on the very
+	// millisecond asked for.
+	e.clock.Add(700 * time.Microsecond)
+	exact := set.Add(24 * time.Hour)
+	now, err = st2.SetClock(ctx(), exact)
+	must(t, err, "set between milliseconds")
+	if !now.Equal(exact) {
+		t.Fatalf("set %s between milliseconds: the clock reads %s", exact, now)
+	}
+	// A snapshot whose Now is before the base clock gives a negative
+	// offset, which a store opened later keeps.
+	must(t, st2.ResetState(ctx()), "reset")
+	base, err := st2.Now(ctx())
+	must(t, err, "now after reset")
+	var snap bytes.Buffer
+	must(t, st2.ExportState(ctx(), &snap, chimevoice.ExportOptions{}), "export")
+	past := chimevoicetest.Epoch.Add(-72 * time.Hour)
+	old := strings.Replace(snap.String(), base.Format("2006-01-02T15:04:05.000Z"), past.Format("2006-01-02T15:04:05.000Z"), 1)
+	_, err = st2.ImportState(ctx(), []byte(old))
+	must(t, err, "import a snapshot from the past")
+	must(t, st2.Close(), "close")
+	now, err = e.replica().Now(ctx())
+	must(t, err, "now after reopening")
+	if want := past.Add(e.clock.Now().Sub(chimevoicetest.Epoch)).Truncate(time.Millisecond); !now.Equal(want) {
+		t.Fatalf("after reopening a store set in the past: %s, want %s", now, want)
 	}
 }
 
