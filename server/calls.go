@@ -78,6 +78,9 @@ func serviceClock(st Store, log *slog.Logger) chimevoice.Clock {
 // that calls progress in real time. (Moving the clock through the admin
 // API runs them at once.)
 func RunCalls(ctx context.Context, calls chimevoice.CallService, interval time.Duration, log *slog.Logger) {
+	if interval <= 0 {
+		interval = time.Second
+	}
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {

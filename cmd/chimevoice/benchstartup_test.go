@@ -24,7 +24,7 @@ func TestBenchHelpExitsZero(t *testing.T) {
 		if err != nil {
 			t.Errorf("chimevoice %v: %v\n%s", args, err, out)
 		}
-		if !regexp.MustCompile(`(?m)^\s+-concurrency|^\s+-runs`).Match(out) {
+		if !regexp.MustCompile(`(?m)^\s+--?concurrency|^\s+--?runs`).Match(out) {
 			t.Errorf("chimevoice %v printed no flags:\n%s", args, out)
 		}
 	}
