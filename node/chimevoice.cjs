@@ -84,8 +84,11 @@ async function startContainer(image, args) {
 
 function withAdmin({ endpoint, stop }) {
   async function admin(method, path, body) {
+    // JSON, declared: the admin API refuses bodies a web page could send
+    // cross-site (text/plain, fetch's default for a string).
     const res = await fetch(endpoint + path, {
       method,
+      headers: body === undefined ? {} : { "Content-Type": "application/json" },
       body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
     });
     const text = await res.text();
