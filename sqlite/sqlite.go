@@ -38,6 +38,7 @@ var dialect = sqlstore.Dialect{
 	GroupCommit: true,
 	Prepare:     true,
 	Classify:    classify,
+	OrFail:      " OR FAIL",
 }
 
 func jsonList(values []string) any {

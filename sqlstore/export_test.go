@@ -20,3 +20,10 @@ func (s *Store) QueueLen() int { return len(s.jobs) }
 
 // DB is the read pool.
 func (s *Store) DB() *sql.DB { return s.rdb }
+
+// WrapSyncForTest has every WAL sync go through wrap(sync); call it before
+// the store's first write.
+func (s *Store) WrapSyncForTest(wrap func(sync func() error) error) {
+	sync := s.d.Sync
+	s.d.Sync = func() error { return wrap(sync) }
+}

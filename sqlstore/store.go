@@ -50,6 +50,14 @@ type Dialect struct {
 	// writer anyway; this turns its lock queue into batched commits).
 	GroupCommit bool
 
+	// OrFail follows UPDATE in statements that change many rows and that
+	// no constraint can fail: " OR FAIL" on SQLite, where a multi-row
+	// statement that may abort first copies every page it changes into a
+	// statement journal, to undo itself; with OR FAIL it keeps none (a
+	// failed request's statements are undone by its transaction or
+	// savepoint anyway). "" elsewhere.
+	OrFail string
+
 	// Prepare caches prepared statements in the store (for drivers that do
 	// not cache them themselves).
 	Prepare bool
@@ -120,6 +128,8 @@ type Store struct {
 	jobs    chan *writeJob
 	synced  chan []*writeJob // committed groups waiting for Sync
 	broken  atomic.Bool      // a Sync failed: nothing more can be promised durable
+	syncing atomic.Bool      // a Sync is under way (see awaitSync)
+	syncEnd chan struct{}    // a token after each Sync
 	stop    chan struct{}
 	stopped chan struct{}
 	wake    chan struct{}
@@ -174,6 +184,7 @@ func New(ctx context.Context, d *Dialect, rdb, wdb *sql.DB, cfg Config) (*Store,
 	s.wstmts = newStmtCache(s, conn.PrepareContext)
 	if d.Sync != nil {
 		s.synced = make(chan []*writeJob, 64)
+		s.syncEnd = make(chan struct{}, 1)
 	}
 	go s.committer()
 	return s, nil
@@ -519,6 +530,7 @@ func (s *Store) committer() {
 				}
 			}
 		}
+		s.awaitSync() // groupwait.go
 	drain:
 		for len(batch) < maxGroup {
 			select {
@@ -589,7 +601,9 @@ func (s *Store) syncer(done chan struct{}) {
 				break more
 			}
 		}
+		s.syncing.Store(true)
 		err := s.d.Sync()
+		s.syncDone()
 		if err != nil {
 			// After a failed fsync the kernel may have dropped the pages:
 			// nothing written since can be promised, now or later.
