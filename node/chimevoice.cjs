@@ -84,9 +84,12 @@ async function startContainer(image, args) {
 
 function withAdmin({ endpoint, stop }) {
   async function admin(method, path, body) {
-    const res = await fetch(endpoint + path, {
+    // JSON bodies say so: the server refuses text/plain (fetch's default for a
+    // string), the content type a web page could send it from another site.
+    const res = await fetch(endpoint + path, body === undefined ? { method } : {
       method,
-      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+      headers: { "Content-Type": "application/json" },
+      body: typeof body === "string" ? body : JSON.stringify(body),
     });
     const text = await res.text();
     if (!res.ok) {
