@@ -106,6 +106,8 @@ function withAdmin({ endpoint, stop }) {
     admin,
     // Moves the service clock ("7d", "168h", "0s") and runs what became due; resolves to the new time.
     advanceClock: async (d) => (await admin("POST", "/_chimevoice/clock", { Advance: d })).Now,
+    // Sets the service clock to an ISO 8601 time ("2030-01-01T00:00:00.000Z") and runs what became due.
+    setClock: async (when) => (await admin("POST", "/_chimevoice/clock", { Set: when })).Now,
     now: async () => (await admin("GET", "/_chimevoice/clock")).Now,
     reset: () => admin("POST", "/_chimevoice/reset"),
     // A snapshot object or JSON text, as `chimevoice state export` writes it; all or nothing.
