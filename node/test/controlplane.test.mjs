@@ -150,12 +150,10 @@ test("proxy: configuration, sessions, paging, and Open -> Closed after ExpiryMin
   // List by status, one a page.
   const list = async (Status) => {
     const ids = [];
-    let pages = 0;
     for await (const page of voice.paginateListProxySessions({ client, pageSize: 1 }, { VoiceConnectorId: vc, Status })) {
-      pages++;
+      assert.ok(page.ProxySessions.length <= 1, `a page of ${page.ProxySessions.length} sessions, MaxResults 1`);
       ids.push(...page.ProxySessions.map((s) => s.ProxySessionId));
     }
-    assert.ok(pages >= ids.length, `${ids.length} sessions in ${pages} pages of one`);
     return ids.sort();
   };
   assert.deepEqual(await list("Open"), [s1.ProxySessionId, s3.ProxySessionId].sort());
