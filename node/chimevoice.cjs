@@ -84,12 +84,12 @@ async function startContainer(image, args) {
 
 function withAdmin({ endpoint, stop }) {
   async function admin(method, path, body) {
-    // JSON, declared: the admin API refuses bodies a web page could send
-    // cross-site (text/plain, fetch's default for a string).
-    const res = await fetch(endpoint + path, {
+    // JSON bodies say so: the server refuses text/plain (fetch's default for a
+    // string), the content type a web page could send it from another site.
+    const res = await fetch(endpoint + path, body === undefined ? { method } : {
       method,
-      headers: body === undefined ? {} : { "Content-Type": "application/json" },
-      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+      headers: { "Content-Type": "application/json" },
+      body: typeof body === "string" ? body : JSON.stringify(body),
     });
     const text = await res.text();
     if (!res.ok) {
@@ -106,6 +106,8 @@ function withAdmin({ endpoint, stop }) {
     admin,
     // Moves the service clock ("7d", "168h", "0s") and runs what became due; resolves to the new time.
     advanceClock: async (d) => (await admin("POST", "/_chimevoice/clock", { Advance: d })).Now,
+    // Sets the service clock to an ISO 8601 time ("2030-01-01T00:00:00.000Z") and runs what became due.
+    setClock: async (when) => (await admin("POST", "/_chimevoice/clock", { Set: when })).Now,
     now: async () => (await admin("GET", "/_chimevoice/clock")).Now,
     reset: () => admin("POST", "/_chimevoice/reset"),
     // A snapshot object or JSON text, as `chimevoice state export` writes it; all or nothing.
