@@ -1,9 +1,9 @@
 package httpapi_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
-	"strings"
 	"testing"
 	"time"
 
@@ -177,6 +177,12 @@ func TestSpeakerSearchAndVoiceProfiles(t *testing.T) {
 		wantAPIError(t, err, 404, "NotFoundException", pid)
 		_, err = e.other.CreateVoiceProfile(bg, &chimesdkvoice.CreateVoiceProfileInput{SpeakerSearchTaskId: aws.String(id2)})
 		wantAPIError(t, err, 404, "NotFoundException", id2)
+		_, err = e.other.GetSpeakerSearchTask(bg, &chimesdkvoice.GetSpeakerSearchTaskInput{VoiceConnectorId: aws.String(e.vc), SpeakerSearchTaskId: aws.String(id2)})
+		wantAPIError(t, err, 404, "NotFoundException", id2)
+		_, err = e.other.StopSpeakerSearchTask(bg, &chimesdkvoice.StopSpeakerSearchTaskInput{VoiceConnectorId: aws.String(e.vc), SpeakerSearchTaskId: aws.String(id2)})
+		wantAPIError(t, err, 404, "NotFoundException", id2)
+		_, err = e.other.DeleteVoiceProfile(bg, &chimesdkvoice.DeleteVoiceProfileInput{VoiceProfileId: aws.String(pid)})
+		wantAPIError(t, err, 404, "NotFoundException", pid)
 		_, err = e.other.ListVoiceProfiles(bg, &chimesdkvoice.ListVoiceProfilesInput{VoiceProfileDomainId: aws.String(e.domain)})
 		wantAPIError(t, err, 404, "NotFoundException", e.domain)
 
@@ -188,6 +194,21 @@ func TestSpeakerSearchAndVoiceProfiles(t *testing.T) {
 		if !renewed.Equal(e.srv.Now(t).Add(chimevoice.VoiceProfileLifetime)) || !aws.ToTime(up.VoiceProfile.CreatedTimestamp).Equal(now) {
 			t.Fatalf("updated %+v", up.VoiceProfile)
 		}
+		// A snapshot carries tasks and profiles: export, reset, import, the same export.
+		snap := e.srv.ExportState(t, false)
+		for _, section := range []string{"VoiceAnalyticsTasks", "VoiceProfiles"} {
+			if !bytes.Contains(snap, []byte(`"`+section+`": [`+"\n  {")) {
+				t.Fatalf("%s missing from the snapshot:\n%s", section, snap)
+			}
+		}
+		e.srv.Reset(t)
+		if r := e.srv.ImportState(t, snap); r.Status != http.StatusOK {
+			t.Fatalf("import: %d %s", r.Status, r.Body)
+		}
+		if again := e.srv.ExportState(t, false); !bytes.Equal(again, snap) {
+			t.Fatalf("export after import differs:\n%s\n%s", snap, again)
+		}
+
 		e.srv.Advance(t, 23*time.Hour)
 		_, err = v.CreateVoiceProfile(bg, &chimesdkvoice.CreateVoiceProfileInput{SpeakerSearchTaskId: aws.String(id2)})
 		wantAPIError(t, err, 410, "GoneException", id2)
@@ -196,14 +217,6 @@ func TestSpeakerSearchAndVoiceProfiles(t *testing.T) {
 		e.srv.Advance(t, 7*24*time.Hour)
 		_, err = v.GetSpeakerSearchTask(bg, &chimesdkvoice.GetSpeakerSearchTaskInput{VoiceConnectorId: aws.String(e.vc), SpeakerSearchTaskId: aws.String(id)})
 		wantAPIError(t, err, 404, "NotFoundException", id)
-
-		// The snapshot carries the profiles.
-		snap := string(e.srv.ExportState(t, false))
-		for _, want := range []string{`"VoiceProfiles"`, pid, `"VoiceAnalyticsTasks"`} {
-			if !strings.Contains(snap, want) {
-				t.Fatalf("snapshot lacks %s", want)
-			}
-		}
 
 		// Profiles expire 3 years after their last enrolment: the second
 		// one first.
@@ -219,9 +232,11 @@ func TestSpeakerSearchAndVoiceProfiles(t *testing.T) {
 		_, err = v.GetVoiceProfile(bg, &chimesdkvoice.GetVoiceProfileInput{VoiceProfileId: aws.String(pid)})
 		wantAPIError(t, err, 404, "NotFoundException", pid)
 
-		// Delete.
 		_, err = v.DeleteVoiceProfile(bg, &chimesdkvoice.DeleteVoiceProfileInput{VoiceProfileId: aws.String(pid)})
 		wantAPIError(t, err, 404, "NotFoundException", pid)
+		if n := countRows(t, e.srv, "VoiceProfiles"); n != 0 {
+			t.Fatalf("%d expired profiles still stored", n)
+		}
 	})
 }
 
@@ -319,17 +334,17 @@ func TestVoiceAnalyticsRefusals(t *testing.T) {
 		if len(list.VoiceProfiles) != 0 {
 			t.Fatalf("profiles %+v", list.VoiceProfiles)
 		}
-		if n := countTasks(t, e.srv); n != 0 {
+		if n := countRows(t, e.srv, "VoiceAnalyticsTasks"); n != 0 {
 			t.Fatalf("%d tasks after refusals", n)
 		}
 	})
 }
 
-// countTasks counts the rows of the snapshot's VoiceAnalyticsTasks section.
-func countTasks(t *testing.T, srv *chimevoicetest.Server) int {
+// countRows counts the rows of a section of the server's snapshot.
+func countRows(t *testing.T, srv *chimevoicetest.Server, section string) int {
 	t.Helper()
 	var snap map[string]any
 	chimevoicetest.Must(t, json.Unmarshal(srv.ExportState(t, false), &snap), "decode snapshot")
-	rows, _ := snap["VoiceAnalyticsTasks"].([]any)
+	rows, _ := snap[section].([]any)
 	return len(rows)
 }
