@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -207,6 +208,13 @@ func TestSpeakerSearchAndVoiceProfiles(t *testing.T) {
 		}
 		if again := e.srv.ExportState(t, false); !bytes.Equal(again, snap) {
 			t.Fatalf("export after import differs:\n%s\n%s", snap, again)
+		}
+		bad := bytes.Replace(snap, []byte(`"Matches": "[]"`), []byte(`"Matches": "{}"`), 1)
+		if bytes.Equal(bad, snap) {
+			t.Fatalf("no task without matches in the snapshot:\n%s", snap)
+		}
+		if r := e.srv.ImportState(t, bad); r.Status != http.StatusBadRequest || !strings.Contains(string(r.Body), "Matches") {
+			t.Fatalf("import of a task whose Matches is an object: %d %s", r.Status, r.Body)
 		}
 
 		e.srv.Advance(t, 23*time.Hour)

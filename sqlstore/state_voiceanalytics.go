@@ -1,6 +1,11 @@
 package sqlstore
 
-import "github.com/chimevoice/chimevoice"
+import (
+	"bytes"
+	"encoding/json"
+
+	"github.com/chimevoice/chimevoice"
+)
 
 // voiceAnalyticsSections are the snapshot sections of migration 0007,
 // after the control-plane sections (voice profiles reference voice profile
@@ -19,7 +24,7 @@ var voiceAnalyticsSections = []stateSection{
 		{json: "ClientToken", sql: "client_token", optional: true, def: "", check: maxLen(64)},
 		{json: "Status", sql: "status", check: oneOf(string(chimevoice.TaskInQueue), string(chimevoice.TaskInProgress), string(chimevoice.TaskSucceeded), string(chimevoice.TaskFailed), string(chimevoice.TaskStopped))},
 		{json: "StatusMessage", sql: "status_message", optional: true, def: "", check: maxLen(4096)},
-		{json: "Matches", sql: "matches", optional: true, def: "[]", check: jsonDocument},
+		{json: "Matches", sql: "matches", optional: true, def: "[]", check: matchesFormat},
 		{json: "Sentiment", sql: "sentiment", optional: true, def: "", check: oneOf("", chimevoice.SentimentPositive, chimevoice.SentimentNeutral, chimevoice.SentimentNegative)},
 		{json: "CreatedAt", sql: "created_at", kind: kTime},
 		{json: "UpdatedAt", sql: "updated_at", kind: kTime, future: true},
@@ -37,4 +42,15 @@ var voiceAnalyticsSections = []stateSection{
 		{json: "UpdatedAt", sql: "updated_at", kind: kTime},
 		{json: "ExpiresAt", sql: "expires_at", kind: kTime, future: true},
 	}},
+}
+
+// matchesFormat accepts a JSON array of speaker search matches.
+func matchesFormat(v string) string {
+	d := json.NewDecoder(bytes.NewReader([]byte(v)))
+	d.DisallowUnknownFields()
+	var m []chimevoice.SpeakerMatch
+	if err := d.Decode(&m); err != nil || m == nil || d.More() {
+		return "must be a JSON array of {\"VoiceProfileId\", \"ConfidenceScore\"} objects"
+	}
+	return ""
 }
