@@ -216,6 +216,13 @@ func TestSpeakerSearchAndVoiceProfiles(t *testing.T) {
 		if r := e.srv.ImportState(t, bad); r.Status != http.StatusBadRequest || !strings.Contains(string(r.Body), "Matches") {
 			t.Fatalf("import of a task whose Matches is an object: %d %s", r.Status, r.Body)
 		}
+		bad = bytes.Replace(snap, []byte(`"Status": "SUCCEEDED"`), []byte(`"Status": "IN_QUEUE"`), 1)
+		if r := e.srv.ImportState(t, bad); r.Status != http.StatusBadRequest || !strings.Contains(string(r.Body), "VoiceAnalyticsTasks[0].EndedAt") {
+			t.Fatalf("import of a queued task that ended: %d %s", r.Status, r.Body)
+		}
+		if again := e.srv.ExportState(t, false); !bytes.Equal(again, snap) {
+			t.Fatalf("refused imports changed the state")
+		}
 
 		e.srv.Advance(t, 23*time.Hour)
 		_, err = v.CreateVoiceProfile(bg, &chimesdkvoice.CreateVoiceProfileInput{SpeakerSearchTaskId: aws.String(id2)})

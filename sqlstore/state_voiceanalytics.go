@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"bytes"
+	"database/sql"
 	"encoding/json"
 
 	"github.com/chimevoice/chimevoice"
@@ -53,4 +54,37 @@ func matchesFormat(v string) string {
 		return "must be a JSON array of {\"VoiceProfileId\", \"ConfidenceScore\"} objects"
 	}
 	return ""
+}
+
+// checkVoiceAnalytics: a task's status agrees with its times and its kind
+// with its members; a voice profile is of its domain's account.
+func checkVoiceAnalytics(sn *snapshot) error {
+	t, rows := sn.rowsOf("VoiceAnalyticsTasks")
+	for i, r := range rows {
+		status := chimevoice.AnalyticsStatus(sn.str(t, r, "Status"))
+		started, ended := r[t.col("StartedAt")].(sql.NullInt64).Valid, r[t.col("EndedAt")].(sql.NullInt64).Valid
+		switch {
+		case ended != status.Final():
+			return badState("VoiceAnalyticsTasks[%d].EndedAt: set exactly when the task is final (Status is %s).", i, status)
+		case status == chimevoice.TaskInProgress && !started:
+			return badState("VoiceAnalyticsTasks[%d].StartedAt: an IN_PROGRESS task has started.", i)
+		case status == chimevoice.TaskInQueue && started:
+			return badState("VoiceAnalyticsTasks[%d].StartedAt: an IN_QUEUE task has not started.", i)
+		}
+		kind := chimevoice.AnalyticsKind(sn.str(t, r, "Kind"))
+		if kind == chimevoice.SpeakerSearch && sn.str(t, r, "VoiceProfileDomainId") == "" {
+			return badState("VoiceAnalyticsTasks[%d].VoiceProfileDomainId: a speaker search has a voice profile domain.", i)
+		}
+		if kind == chimevoice.VoiceToneAnalysis && sn.str(t, r, "LanguageCode") != "en-US" {
+			return badState("VoiceAnalyticsTasks[%d].LanguageCode: a voice tone analysis has the LanguageCode en-US.", i)
+		}
+	}
+	domains := sn.owners("VoiceProfileDomains")
+	t, rows = sn.rowsOf("VoiceProfiles")
+	for i, r := range rows {
+		if d, acct := sn.str(t, r, "VoiceProfileDomainId"), sn.str(t, r, "AccountId"); domains[d] != acct {
+			return badState("VoiceProfiles[%d].VoiceProfileDomainId: %s is not a voice profile domain of account %s.", i, d, acct)
+		}
+	}
+	return nil
 }
