@@ -31,7 +31,8 @@ type Services struct {
 	Proxy               ProxyService
 	E911                E911Service
 	UserSettings        UserSettingsService
-	Calls               CallService // the PSTN audio service (call.go)
+	Calls               CallService           // the PSTN audio service (call.go)
+	VoiceAnalytics      VoiceAnalyticsService // speaker search, tone analysis, voice profiles (voiceanalytics.go)
 }
 
 // Check reports the services that are missing.
@@ -48,6 +49,7 @@ func (s Services) Check() error {
 		{"E911", s.E911 != nil}, {"UserSettings", s.UserSettings != nil},
 		{"ConsoleSessions", s.ConsoleSessions != nil},
 		{"Calls", s.Calls != nil},
+		{"VoiceAnalytics", s.VoiceAnalytics != nil},
 	} {
 		if !f.set {
 			errs = append(errs, errors.New("services: "+f.name+" is not set"))

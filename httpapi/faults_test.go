@@ -220,7 +220,7 @@ func TestFaultRulesAreValidatedStrictly(t *testing.T) {
 		{`[{"operation":"*","Error":"ThrottledClientException"}]`, "[0].operation: unknown member"},
 		{`[{"Error":"ThrottledClientException"}]`, "[0].Operation: required"},
 		{`[{"Operation":"FrobnicatePhoneNumber","Error":"ThrottledClientException"}]`, `[0].Operation: "FrobnicatePhoneNumber" is not an operation`},
-		{`[{"Operation":"CreateVoiceProfile","Error":"ThrottledClientException"}]`, "[0].Operation: CreateVoiceProfile is not an operation chimevoice serves"},
+		{`[{"Operation":"BatchSuspendUser","Error":"ThrottledClientException"}]`, "[0].Operation: BatchSuspendUser is not an operation chimevoice serves"},
 		{`[{"Operation":"*","Error":"Throttled"}]`, `[0].Error: "Throttled" is not an error shape`},
 		{`[{"Operation":"*","Error":"ThrottledClientException","Probability":1.5}]`, "[0].Probability: 1.5 is not between 0 and 1"},
 		{`[{"Operation":"*","Error":"ThrottledClientException","Probability":"half"}]`, "[0].Probability: expected a number"},

@@ -18,4 +18,5 @@ func (s *Server) routes() {
 	s.registerE911()                // E911 address validation (e911.go)
 	s.registerUserSettings()        // Legacy users' telephony settings (usersettings.go)
 	s.registerCalls()               // Calls of SIP media applications (PSTN audio, calls.go)
+	s.registerVoiceAnalytics()      // Speaker search, voice tone analysis, voice profiles (voiceanalytics.go)
 }

@@ -81,10 +81,11 @@ func (s *Store) moveClock(ctx context.Context, target func(now time.Time) (time.
 
 // DueCounts is what one pass of due work did.
 type DueCounts struct {
-	Orders        int
-	CallingNames  int
-	ProxySessions int // closed at their expiry
-	Purged        int
+	Orders         int
+	CallingNames   int
+	ProxySessions  int // closed at their expiry
+	AnalyticsTasks int // voice analytics tasks moved along (voiceanalytics.go)
+	Purged         int
 }
 
 // RunDue completes due orders and calling-name updates and purges numbers
@@ -104,6 +105,9 @@ func (s *Store) runDue(ctx context.Context) (DueCounts, error) {
 		return c, err
 	}
 	if c.ProxySessions, err = s.closeProxySessions(ctx); err != nil {
+		return c, err
+	}
+	if c.AnalyticsTasks, err = s.advanceAnalytics(ctx); err != nil {
 		return c, err
 	}
 	c.Purged, err = s.Purge(ctx)

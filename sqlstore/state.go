@@ -326,7 +326,7 @@ var stateSections = append([]stateSection{
 		{json: "City", sql: "city", optional: true, def: "", check: maxLen(100)},
 		{json: "State", sql: "state", optional: true, def: "", check: maxLen(100)},
 	}},
-}, controlPlaneSections...) // state_controlplane.go
+}, append(controlPlaneSections, voiceAnalyticsSections...)...) // state_controlplane.go, state_voiceanalytics.go
 
 // section returns the section called name.
 func section(name string) *stateSection {

@@ -20,6 +20,7 @@ var stateChecks = []func(sn *snapshot) error{
 	checkNumbers,
 	checkAssociations,
 	checkPool,
+	checkVoiceAnalytics, // state_voiceanalytics.go
 }
 
 // rowsOf returns the section and its rows.

@@ -789,5 +789,6 @@ func (s *Store) Services() chimevoice.Services {
 		Numbers: s, Orders: s, Admin: s, VoiceConnectors: s, SipMedia: s,
 		Tags: s, Accounts: s, Settings: s, State: s, Stats: s, ConsoleSessions: s,
 		GlobalSettings: s, VoiceProfileDomains: s, Proxy: s, E911: e911.Validator{}, UserSettings: s,
+		VoiceAnalytics: s,
 	}
 }
