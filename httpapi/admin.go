@@ -14,8 +14,8 @@ func (s *Server) adminRoutes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /_chimevoice/health", s.health)
 	mux.HandleFunc("GET "+LocalStackHealthPath, s.health)
-	mux.HandleFunc("GET /_chimevoice/clock", s.getClock)
-	mux.HandleFunc("POST /_chimevoice/clock", s.postClock)
+	mux.HandleFunc("GET /_chimevoice/clock", s.adminOp(s.getClock))
+	mux.HandleFunc("POST /_chimevoice/clock", s.adminOp(s.postClock))
 	s.registerOps(mux)
 	s.registerCallAdmin(mux)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -38,6 +38,20 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	w.Write(body)
+}
+
+// adminOp adapts an admin endpoint the way op adapts an API operation: fn
+// returns the status and the value to answer as JSON, or an error, which
+// goes out in the AWS shape.
+func (s *Server) adminOp(fn func(w http.ResponseWriter, r *http.Request) (int, any, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		status, v, err := fn(w, r)
+		if err != nil {
+			writeError(r.Context(), w, s.log, err)
+			return
+		}
+		writeJSON(w, status, v)
+	}
 }
 
 // healthTimeout bounds the health check's ping: a load balancer probing
@@ -75,59 +89,48 @@ type clockOut struct {
 	Now Time `json:"Now"`
 }
 
-func (s *Server) getClock(w http.ResponseWriter, r *http.Request) {
+func (s *Server) getClock(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	now, err := s.svc.Admin.Now(r.Context())
-	if err != nil {
-		writeError(r.Context(), w, s.log, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, clockOut{Now: Time(now)})
+	return http.StatusOK, clockOut{Now: Time(now)}, err
 }
 
-func (s *Server) postClock(w http.ResponseWriter, r *http.Request) {
+func (s *Server) postClock(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	ctx := r.Context()
 	body, err := readBody(w, r)
 	if err != nil {
-		writeError(ctx, w, s.log, err)
-		return
+		return 0, nil, err
 	}
 	var in struct {
 		Advance *string
 		Set     *string
 	}
 	if err := json.Unmarshal(body, &in); err != nil {
-		writeError(ctx, w, s.log, chimevoice.Errorf(chimevoice.CodeBadRequest, "The body must be {\"Advance\":\"<duration>\"} or {\"Set\":\"<ISO 8601 time>\"}: %v.", err))
-		return
+		return 0, nil, chimevoice.Errorf(chimevoice.CodeBadRequest, "The body must be {\"Advance\":\"<duration>\"} or {\"Set\":\"<ISO 8601 time>\"}: %v.", err)
 	}
 	var now time.Time
 	switch {
 	case in.Advance != nil && in.Set != nil:
-		err = chimevoice.Errorf(chimevoice.CodeBadRequest, "Give either Advance or Set, not both.")
+		return 0, nil, chimevoice.Errorf(chimevoice.CodeBadRequest, "Give either Advance or Set, not both.")
 	case in.Advance != nil:
-		d, perr := chimevoice.ParseDuration(*in.Advance)
-		if perr != nil {
-			err = chimevoice.FieldErrorf("Advance", "%q is not a duration (e.g. \"7d\", \"168h\", \"90m\", \"1ms\").", *in.Advance)
-			break
+		d, err := chimevoice.ParseDuration(*in.Advance)
+		if err != nil {
+			return 0, nil, chimevoice.FieldErrorf("Advance", "%q is not a duration (e.g. \"7d\", \"168h\", \"90m\", \"1ms\").", *in.Advance)
 		}
-		now, err = s.svc.Admin.AdvanceClock(ctx, d)
+		if now, err = s.svc.Admin.AdvanceClock(ctx, d); err != nil {
+			return 0, nil, err
+		}
 	case in.Set != nil:
-		t, perr := time.Parse(time.RFC3339Nano, *in.Set)
-		if perr != nil {
-			err = chimevoice.FieldErrorf("Set", "%q is not an ISO 8601 time (e.g. \"2026-12-01T00:00:00.000Z\").", *in.Set)
-			break
+		t, err := time.Parse(time.RFC3339Nano, *in.Set)
+		if err != nil {
+			return 0, nil, chimevoice.FieldErrorf("Set", "%q is not an ISO 8601 time (e.g. \"2026-12-01T00:00:00.000Z\").", *in.Set)
 		}
-		now, err = s.svc.Admin.SetClock(ctx, t)
+		if now, err = s.svc.Admin.SetClock(ctx, t); err != nil {
+			return 0, nil, err
+		}
 	default:
-		err = chimevoice.Errorf(chimevoice.CodeBadRequest, "The body must hold Advance or Set.")
+		return 0, nil, chimevoice.Errorf(chimevoice.CodeBadRequest, "The body must hold Advance or Set.")
 	}
-	if err == nil {
-		// The calls' timers that became due run before the answer, as the
-		// store's due work does.
-		err = s.svc.Calls.RunDue(ctx)
-	}
-	if err != nil {
-		writeError(ctx, w, s.log, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, clockOut{Now: Time(now)})
+	// The calls' timers that became due run before the answer, as the
+	// store's due work does.
+	return http.StatusOK, clockOut{Now: Time(now)}, s.svc.Calls.RunDue(ctx)
 }

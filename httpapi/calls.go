@@ -20,11 +20,11 @@ func (s *Server) registerCalls() {
 // inbound call, read calls and their transcripts, and the script of the
 // callee of outbound calls.
 func (s *Server) registerCallAdmin(mux *http.ServeMux) {
-	mux.HandleFunc("POST /_chimevoice/calls", s.postCall)
-	mux.HandleFunc("GET /_chimevoice/calls", s.listCalls)
-	mux.HandleFunc("GET /_chimevoice/calls/{TransactionId}", s.getCall)
-	mux.HandleFunc("GET /_chimevoice/outbound-callee", s.getOutboundCallee)
-	mux.HandleFunc("PUT /_chimevoice/outbound-callee", s.putOutboundCallee)
+	mux.HandleFunc("POST /_chimevoice/calls", s.adminOp(s.postCall))
+	mux.HandleFunc("GET /_chimevoice/calls", s.adminOp(s.listCalls))
+	mux.HandleFunc("GET /_chimevoice/calls/{TransactionId}", s.adminOp(s.getCall))
+	mux.HandleFunc("GET /_chimevoice/outbound-callee", s.adminOp(s.getOutboundCallee))
+	mux.HandleFunc("PUT /_chimevoice/outbound-callee", s.adminOp(s.putOutboundCallee))
 }
 
 // sipMediaApplicationCall is the output of both operations.
@@ -62,30 +62,23 @@ func (s *Server) updateSipMediaApplicationCall(ctx context.Context, c chimevoice
 // postCall places an inbound call: 201 with the call (and its transcript
 // so far). A call that nothing routes is recorded as Failed and answered
 // with 404; Location names it either way.
-func (s *Server) postCall(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
+func (s *Server) postCall(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	body, err := readBody(w, r)
 	if err != nil {
-		writeError(ctx, w, s.log, err)
-		return
+		return 0, nil, err
 	}
 	req, err := chimevoice.DecodeInboundCall(body)
 	if err != nil {
-		writeError(ctx, w, s.log, err)
-		return
+		return 0, nil, err
 	}
-	c, err := s.svc.Calls.PlaceInboundCall(ctx, req)
+	c, err := s.svc.Calls.PlaceInboundCall(r.Context(), req)
 	if c != nil {
 		w.Header().Set("Location", AdminPrefix+"calls/"+url.PathEscape(c.TransactionID))
-	}
-	if err != nil {
-		if c != nil {
+		if err != nil {
 			err = chimevoice.Errorf(chimevoice.ErrorCode(err), "%s The call %s is recorded as Failed.", chimevoice.ErrorMessage(err), c.TransactionID)
 		}
-		writeError(ctx, w, s.log, err)
-		return
 	}
-	writeJSON(w, http.StatusCreated, c)
+	return http.StatusCreated, c, err
 }
 
 // maxCallPage is the largest page of GET /_chimevoice/calls.
@@ -93,67 +86,50 @@ const maxCallPage = 100
 
 // listCalls answers GET /_chimevoice/calls?AccountId=&Status=&MaxResults=&NextToken=:
 // calls newest first, without transcripts.
-func (s *Server) listCalls(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
+func (s *Server) listCalls(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	q := r.URL.Query()
 	f := chimevoice.CallFilter{AccountID: q.Get("AccountId"), Status: chimevoice.CallStatus(q.Get("Status")), After: q.Get("NextToken")}
 	switch f.Status {
 	case "", chimevoice.CallInProgress, chimevoice.CallCompleted, chimevoice.CallFailed:
 	default:
-		writeError(ctx, w, s.log, chimevoice.FieldErrorf("Status", "%q is not one of InProgress, Completed, Failed.", f.Status))
-		return
+		return 0, nil, chimevoice.FieldErrorf("Status", "%q is not one of InProgress, Completed, Failed.", f.Status)
 	}
 	if v := q.Get("MaxResults"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > maxCallPage {
-			writeError(ctx, w, s.log, chimevoice.FieldErrorf("MaxResults", "%q is not a whole number from 1 to %d.", v, maxCallPage))
-			return
+			return 0, nil, chimevoice.FieldErrorf("MaxResults", "%q is not a whole number from 1 to %d.", v, maxCallPage)
 		}
 		f.Limit = n
 	}
-	calls, next, err := s.svc.Calls.ListCalls(ctx, f)
-	if err != nil {
-		writeError(ctx, w, s.log, err)
-		return
-	}
+	calls, next, err := s.svc.Calls.ListCalls(r.Context(), f)
 	if calls == nil {
 		calls = []*chimevoice.Call{}
 	}
-	writeJSON(w, http.StatusOK, listed("Calls", calls, next))
+	return http.StatusOK, listed("Calls", calls, next), err
 }
 
 // getCall answers GET /_chimevoice/calls/{TransactionId}: the call with its transcript.
-func (s *Server) getCall(w http.ResponseWriter, r *http.Request) {
+func (s *Server) getCall(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	c, err := s.svc.Calls.GetCall(r.Context(), r.PathValue("TransactionId"))
-	if err != nil {
-		writeError(r.Context(), w, s.log, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, c)
+	return http.StatusOK, c, err
 }
 
-func (s *Server) getOutboundCallee(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, s.svc.Calls.OutboundScript())
+func (s *Server) getOutboundCallee(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	return http.StatusOK, s.svc.Calls.OutboundScript(), nil
 }
 
 // putOutboundCallee sets what the callee of outbound calls does
 // (CreateSipMediaApplicationCall carries no script): {"Callee": "Busy"},
 // {"Callee": "Answer", "RingTime": "5s", "Digits": "1#", "HangupAfter": "1m"}.
 // {} restores the default (answer after 2 s, press nothing).
-func (s *Server) putOutboundCallee(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
+func (s *Server) putOutboundCallee(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	body, err := readBody(w, r)
 	if err != nil {
-		writeError(ctx, w, s.log, err)
-		return
+		return 0, nil, err
 	}
 	sc, err := chimevoice.DecodeCallScript(body)
 	if err == nil {
 		err = s.svc.Calls.SetOutboundScript(sc)
 	}
-	if err != nil {
-		writeError(ctx, w, s.log, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, s.svc.Calls.OutboundScript())
+	return http.StatusOK, s.svc.Calls.OutboundScript(), err
 }

@@ -230,38 +230,34 @@ func (f *faults) list() []FaultRule {
 	return out
 }
 
-func (s *Server) getFaults(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, s.faults.list())
+func (s *Server) getFaults(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	return http.StatusOK, s.faults.list(), nil
 }
 
-func (s *Server) deleteFaults(w http.ResponseWriter, r *http.Request) {
+func (s *Server) deleteFaults(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	s.faults.set(nil, nil)
-	writeJSON(w, http.StatusOK, []FaultRule{})
+	return http.StatusOK, []FaultRule{}, nil
 }
 
-func (s *Server) postFaults(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
+func (s *Server) postFaults(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	var seed *uint64
 	if v := r.URL.Query().Get("seed"); v != "" {
 		n, err := strconv.ParseUint(v, 10, 64)
 		if err != nil {
-			writeError(ctx, w, s.log, chimevoice.FieldErrorf("seed", "%q is not an unsigned integer.", v))
-			return
+			return 0, nil, chimevoice.FieldErrorf("seed", "%q is not an unsigned integer.", v)
 		}
 		seed = &n
 	}
 	body, err := readBody(w, r)
 	if err != nil {
-		writeError(ctx, w, s.log, err)
-		return
+		return 0, nil, err
 	}
 	rules, err := s.parseFaultRules(body)
 	if err != nil {
-		writeError(ctx, w, s.log, err)
-		return
+		return 0, nil, err
 	}
 	s.faults.set(rules, seed)
-	writeJSON(w, http.StatusOK, s.faults.list())
+	return http.StatusOK, s.faults.list(), nil
 }
 
 // faultFields are the members a rule may have.

@@ -91,9 +91,6 @@ func (u updateItemIn) update() chimevoice.PhoneNumberUpdate {
 }
 
 func (s *Server) updatePhoneNumber(ctx context.Context, c chimevoice.Caller, in updateItemIn) (any, error) {
-	if _, err := chimevoice.ParsePhoneNumberID("PhoneNumberId", in.PhoneNumberId); err != nil {
-		return nil, err
-	}
 	return out(phoneNumberOutput(c.Region))(s.svc.Numbers.UpdatePhoneNumber(ctx, c, in.update()))
 }
 

@@ -20,11 +20,11 @@ const MaxStateBytes = 256 << 20
 // registerOps adds the operator endpoints to the admin API.
 func (s *Server) registerOps(mux *http.ServeMux) {
 	mux.HandleFunc("GET /_chimevoice/state", s.getState)
-	mux.HandleFunc("POST /_chimevoice/state", s.postState)
-	mux.HandleFunc("POST /_chimevoice/reset", s.postReset)
-	mux.HandleFunc("GET /_chimevoice/faults", s.getFaults)
-	mux.HandleFunc("POST /_chimevoice/faults", s.postFaults)
-	mux.HandleFunc("DELETE /_chimevoice/faults", s.deleteFaults)
+	mux.HandleFunc("POST /_chimevoice/state", s.adminOp(s.postState))
+	mux.HandleFunc("POST /_chimevoice/reset", s.adminOp(s.postReset))
+	mux.HandleFunc("GET /_chimevoice/faults", s.adminOp(s.getFaults))
+	mux.HandleFunc("POST /_chimevoice/faults", s.adminOp(s.postFaults))
+	mux.HandleFunc("DELETE /_chimevoice/faults", s.adminOp(s.deleteFaults))
 }
 
 // serveMetrics serves MetricsPath.
@@ -66,42 +66,31 @@ func (s *Server) getState(w http.ResponseWriter, r *http.Request) {
 	w.Write(buf.Bytes())
 }
 
-func (s *Server) postState(w http.ResponseWriter, r *http.Request) {
-	st := s.svc.State
-	ctx := r.Context()
+func (s *Server) postState(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	body, err := readBodyLimit(w, r, MaxStateBytes)
 	if err != nil {
-		writeError(ctx, w, s.log, err)
-		return
+		return 0, nil, err
 	}
-	counts, err := st.ImportState(ctx, body)
+	counts, err := s.svc.State.ImportState(r.Context(), body)
 	if err != nil {
-		writeError(ctx, w, s.log, err)
-		return
+		return 0, nil, err
 	}
-	s.writeStateChanged(w, r, counts)
+	return s.stateChanged(r, counts)
 }
 
-func (s *Server) postReset(w http.ResponseWriter, r *http.Request) {
-	st := s.svc.State
-	ctx := r.Context()
-	if err := st.ResetState(ctx); err != nil {
-		writeError(ctx, w, s.log, err)
-		return
+func (s *Server) postReset(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	if err := s.svc.State.ResetState(r.Context()); err != nil {
+		return 0, nil, err
 	}
-	s.writeStateChanged(w, r, nil)
+	return s.stateChanged(r, nil)
 }
 
-// writeStateChanged answers a state import or reset: the rows imported
-// (none for a reset) and the service clock, which both set.
-func (s *Server) writeStateChanged(w http.ResponseWriter, r *http.Request, imported map[string]int) {
+// stateChanged answers a state import or reset: the rows imported (none
+// for a reset) and the service clock, which both set.
+func (s *Server) stateChanged(r *http.Request, imported map[string]int) (int, any, error) {
 	now, err := s.svc.Admin.Now(r.Context())
-	if err != nil {
-		writeError(r.Context(), w, s.log, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, struct {
+	return http.StatusOK, struct {
 		Imported map[string]int `json:",omitempty"`
 		Now      Time
-	}{imported, Time(now)})
+	}{imported, Time(now)}, err
 }
