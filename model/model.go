@@ -9,7 +9,6 @@ package model
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -35,7 +34,7 @@ type Shape struct {
 	Key       *Shape // map key
 	Value     *Shape // map value
 	Min, Max  *int64
-	Pattern   *regexp.Regexp
+	Pattern   *Pattern // nil when the value is not constrained by one
 	Enum      []string
 	Sensitive bool
 }
@@ -205,11 +204,9 @@ func (b *builder) shape(name string) (*Shape, error) {
 		s.Max = &v
 	}
 	if rs.Pattern != "" {
-		// Smithy patterns are ECMA regexes, not implicitly anchored. A few do
-		// not compile under RE2; those are skipped rather than enforced wrongly.
-		if re, err := regexp.Compile(rs.Pattern); err == nil {
-			s.Pattern = re
-		}
+		// Compiled on first use (see Pattern): most requests check a few of
+		// the models' patterns, and compiling them all cost a fifth of Load.
+		s.Pattern = newPattern(rs.Pattern)
 	}
 	switch rs.Type {
 	case "structure":
@@ -280,7 +277,7 @@ func (m merger) merge(a, b *Shape) *Shape {
 	case a.Pattern.String() == b.Pattern.String():
 		s.Pattern = a.Pattern
 	default:
-		s.Pattern = regexp.MustCompile("(?:" + a.Pattern.String() + ")|(?:" + b.Pattern.String() + ")")
+		s.Pattern = newPattern("(?:" + a.Pattern.String() + ")|(?:" + b.Pattern.String() + ")")
 	}
 	if len(a.Enum) > 0 && len(b.Enum) > 0 {
 		s.Enum = unionStrings(a.Enum, b.Enum)

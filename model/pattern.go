@@ -1,5 +1,37 @@
 package model
 
+import (
+	"regexp"
+	"sync"
+)
+
+// Pattern is a shape's pattern, compiled the first time a value is checked
+// against it. Smithy patterns are ECMA regexes, not implicitly anchored; the
+// few that do not compile under RE2 match everything, rather than being
+// enforced wrongly.
+type Pattern struct {
+	src  string
+	fast func(string) bool // a hand-written matcher (fastPatterns), or nil
+	once sync.Once
+	re   *regexp.Regexp // nil when src does not compile
+}
+
+func newPattern(src string) *Pattern {
+	return &Pattern{src: src, fast: fastPatterns[src]}
+}
+
+// String is the pattern as the model states it.
+func (p *Pattern) String() string { return p.src }
+
+// MatchString reports whether str matches the pattern.
+func (p *Pattern) MatchString(str string) bool {
+	if p.fast != nil {
+		return p.fast(str)
+	}
+	p.once.Do(func() { p.re, _ = regexp.Compile(p.src) })
+	return p.re == nil || p.re.MatchString(str)
+}
+
 // Hand-written matchers for the patterns every batch item is checked
 // against: a regular expression costs about a microsecond a string, which
 // for a list of 1000 phone numbers is most of the request's decoding.
@@ -10,12 +42,7 @@ var fastPatterns = map[string]func(string) bool{
 }
 
 // matches reports whether str matches the shape's pattern.
-func (s *Shape) matches(str string) bool {
-	if f := fastPatterns[s.Pattern.String()]; f != nil {
-		return f(str)
-	}
-	return s.Pattern.MatchString(str)
-}
+func (s *Shape) matches(str string) bool { return s.Pattern.MatchString(str) }
 
 // hasNonSpace is `.*\S.*`: some character other than RE2's \s
 // ([\t\n\f\r ]).
