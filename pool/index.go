@@ -107,7 +107,7 @@ func (c *catalog) decodeLine(line string) error {
 		if err != nil {
 			return err
 		}
-		a := &areaCode{npa: npa, tollFree: f[3] == "T"}
+		a := &areaCode{npa: npa, tollFree: f[3] == "T", nxx: make([]uint16, 0, len(nxx))}
 		for _, x := range nxx {
 			if x < 200 || x > 999 {
 				return fmt.Errorf("bad exchange %d", x)
@@ -143,6 +143,7 @@ func (c *catalog) decodeLine(line string) error {
 			}
 		}
 		slices.Sort(ct.prefixes)
+		ct.prefixes = slices.Clone(ct.prefixes) // kept: no spare capacity
 		c.cities[cityKey(ct.name, ct.state)] = ct
 	default:
 		return fmt.Errorf("bad record %q", f[0])

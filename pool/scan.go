@@ -56,14 +56,19 @@ type plan struct {
 	tollFree bool
 }
 
-// plans holds the scan indexes of a Pool.
+// plans holds the scan indexes of a Pool. The US keys of an area code, a
+// state or a city are built by the first search that needs them and kept:
+// building all of them at once took 8 MB of allocations and kept 3 MB of
+// heap, most of which a server never reads.
 type plans struct {
 	cat      *catalog
-	npa      map[int][]uint32    // area code -> keys
-	state    map[string][]uint32 // state -> keys
-	city     map[*city][]uint32
 	tollFree []uint32
 	country  map[string]*plan // region+"/"+type
+
+	mu    sync.Mutex
+	npa   map[int][]uint32    // area code -> keys
+	state map[string][]uint32 // state -> keys
+	city  map[*city][]uint32
 }
 
 const (
@@ -104,49 +109,12 @@ func (p *Pool) load() (*plans, error) {
 func buildPlans(cat *catalog) *plans {
 	ps := &plans{
 		cat:     cat,
-		npa:     make(map[int][]uint32, len(cat.areaCodes)),
-		state:   make(map[string][]uint32, len(cat.states)),
-		city:    make(map[*city][]uint32, len(cat.cities)),
+		npa:     map[int][]uint32{},
+		state:   map[string][]uint32{},
+		city:    map[*city][]uint32{},
 		country: map[string]*plan{},
 	}
-	// exchanges[npa][nxx] for the US blocks.
-	var usable [1000]*[1000]bool
-	for npa, a := range cat.areaCodes {
-		var set [1000]bool
-		for _, x := range a.nxx {
-			set[x] = true
-		}
-		usable[npa] = &set
-	}
-	// usKeys lists the keys of the given NPAs' usable exchanges in key
-	// order, that is by low digit position m, then NPA (see blockKey).
-	usKeys := func(npas []int) []uint32 {
-		var keys []uint32
-		for m := range uint64(1000) {
-			for _, npa := range npas {
-				key := m*1000 + uint64(npa)
-				if usable[npa][blockPrefix(key, 1000)%1000] {
-					keys = append(keys, uint32(key))
-				}
-			}
-		}
-		return keys
-	}
-	for npa := range cat.areaCodes {
-		ps.npa[npa] = usKeys([]int{npa})
-	}
-	for st, npas := range cat.states {
-		ps.state[st] = usKeys(npas)
-	}
-	ps.tollFree = usKeys(cat.tollFree)
-	for _, c := range cat.cities {
-		keys := make([]uint32, len(c.prefixes))
-		for i, v := range c.prefixes {
-			keys[i] = uint32(blockKey(uint64(v), 1000))
-		}
-		slices.Sort(keys)
-		ps.city[c] = keys
-	}
+	ps.tollFree = usKeys(cat, cat.tollFree)
 	for _, cp := range generatedCountryPools {
 		digits := len(cp.prefixes[0])
 		pl := &plan{
@@ -165,6 +133,81 @@ func buildPlans(cat *catalog) *plans {
 		ps.country[cp.region+"/"+cp.typ] = pl
 	}
 	return ps
+}
+
+// usKeys lists the keys of the usable exchanges of npas (area codes of cat)
+// in key order, that is by low digit position m, then NPA (see blockKey).
+func usKeys(cat *catalog, npas []int) []uint32 {
+	n := 0
+	usable := make([][1000]bool, len(npas))
+	for i, npa := range npas {
+		a := cat.areaCodes[npa]
+		n += len(a.nxx)
+		for _, x := range a.nxx {
+			usable[i][x] = true
+		}
+	}
+	keys := make([]uint32, 0, n)
+	for m := range uint64(1000) {
+		for i, npa := range npas {
+			key := m*1000 + uint64(npa)
+			if usable[i][blockPrefix(key, 1000)%1000] {
+				keys = append(keys, uint32(key))
+			}
+		}
+	}
+	return keys
+}
+
+// npaKeys returns the keys of area code npa (nil for one not in the index).
+func (ps *plans) npaKeys(npa int) []uint32 {
+	if ps.cat.areaCodes[npa] == nil {
+		return nil
+	}
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	keys, ok := ps.npa[npa]
+	if !ok {
+		keys = usKeys(ps.cat, []int{npa})
+		ps.npa[npa] = keys
+	}
+	return keys
+}
+
+// stateKeys returns the keys of the area codes of state (nil for a state
+// not in the index).
+func (ps *plans) stateKeys(state string) []uint32 {
+	npas, ok := ps.cat.states[state]
+	if !ok {
+		return nil
+	}
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	keys, ok := ps.state[state]
+	if !ok {
+		keys = usKeys(ps.cat, npas)
+		ps.state[state] = keys
+	}
+	return keys
+}
+
+// cityKeys returns the keys of c's exchanges, ascending (nil for nil).
+func (ps *plans) cityKeys(c *city) []uint32 {
+	if c == nil {
+		return nil
+	}
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	keys, ok := ps.city[c]
+	if !ok {
+		keys = make([]uint32, len(c.prefixes))
+		for i, v := range c.prefixes {
+			keys[i] = uint32(blockKey(uint64(v), 1000))
+		}
+		slices.Sort(keys)
+		ps.city[c] = keys
+	}
+	return keys
 }
 
 func pow10(n int) uint64 {
@@ -204,14 +247,14 @@ func (ps *plans) planFor(q Query) *plan {
 	}
 	switch {
 	case q.TollFreePrefix != "":
-		return usPlan(ps.npa[atoi(q.TollFreePrefix)])
+		return usPlan(ps.npaKeys(atoi(q.TollFreePrefix)))
 	case q.PhoneNumberType == typeTollFree:
 		return usPlan(ps.tollFree)
 	}
 	state := strings.ToUpper(q.State)
 	switch {
 	case q.City != "":
-		keys := ps.city[ps.cat.city(q.City, state)]
+		keys := ps.cityKeys(ps.cat.city(q.City, state))
 		if q.AreaCode != "" {
 			npa := uint32(atoi(q.AreaCode))
 			var sub []uint32
@@ -228,9 +271,9 @@ func (ps *plans) planFor(q Query) *plan {
 		if state != "" && ps.cat.areaCodes[npa].state != state {
 			return usPlan(nil)
 		}
-		return usPlan(ps.npa[npa])
+		return usPlan(ps.npaKeys(npa))
 	default:
-		return usPlan(ps.state[state])
+		return usPlan(ps.stateKeys(state))
 	}
 }
 
