@@ -81,6 +81,8 @@ for r in $(seq 1 "$runs"); do
 done
 "$cv" bench startup --runs "$runs" --url 'http://127.0.0.1:{port}/moto-api/' -- python3 -m moto.server -p '{port}' | grep median | sed 's/^/moto_server: /'
 "$cv" bench startup --runs "$runs" -- "$cv" --data :memory: --listen '127.0.0.1:{port}' | grep median | sed 's/^/chimevoice (empty store): /'
+echo "memory of both, measured the same way (scripts/bench-memory.sh: VmRSS at the first healthy answer, then after a 5 s load):"
+scripts/bench-memory.sh "$runs" "$cv" | sed -n '/^medians/,$p'
 
 echo; echo "== scaling: BatchDeletePhoneNumber throughput by concurrency (batch 1) and by batch size (c=32)"
 for c in 1 8 32 128; do
