@@ -147,7 +147,7 @@ func (s *Store) checkpointer(log *slog.Logger) {
 			continue
 		}
 		if frames > walRestartFrames {
-			if _, err := s.cdb.Exec("PRAGMA wal_checkpoint(TRUNCATE)"); err != nil && log != nil {
+			if _, err := s.cdb.Exec("PRAGMA wal_checkpoint(RESTART)"); err != nil && log != nil {
 				log.Warn("WAL restart failed", "frames", frames, "err", err)
 			}
 		}
