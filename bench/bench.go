@@ -246,8 +246,8 @@ func newClient(cfg Config, base, service string) *client {
 	tr := &http.Transport{
 		Proxy:               nil,
 		DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
-		MaxIdleConns:        cfg.Concurrency * 2,
-		MaxIdleConnsPerHost: cfg.Concurrency * 2,
+		MaxIdleConns:        max(cfg.Concurrency, provisionWorkers) * 2,
+		MaxIdleConnsPerHost: max(cfg.Concurrency, provisionWorkers) * 2,
 		IdleConnTimeout:     90 * time.Second,
 		DisableCompression:  true,
 	}

@@ -125,10 +125,13 @@ const walRestartFrames = 16384 // 64 MiB of 4 KiB pages
 // own connection. The writer's automatic checkpoint is off: run inside a
 // commit it would stall every request waiting in that group commit, while
 // a PASSIVE checkpoint here never blocks the writer or the readers. When
-// the WAL has grown past walRestartFrames, a TRUNCATE checkpoint waits for
+// the WAL has grown past walRestartFrames, a RESTART checkpoint waits for
 // the readers of old frames and has the WAL start over: it holds writers
 // back for that moment, once in a while, instead of letting the file grow
-// without bound.
+// without bound. RESTART, not TRUNCATE: the next frames overwrite the
+// WAL's blocks (journal_size_limit keeps it at 64 MiB at most) instead of
+// growing a truncated file again, block by block, with the file system's
+// metadata in every sync.
 func (s *Store) checkpointer(log *slog.Logger) {
 	defer close(s.done)
 	t := time.NewTicker(checkpointInterval)
@@ -147,7 +150,7 @@ func (s *Store) checkpointer(log *slog.Logger) {
 			continue
 		}
 		if frames > walRestartFrames {
-			if _, err := s.cdb.Exec("PRAGMA wal_checkpoint(TRUNCATE)"); err != nil && log != nil {
+			if _, err := s.cdb.Exec("PRAGMA wal_checkpoint(RESTART)"); err != nil && log != nil {
 				log.Warn("WAL restart failed", "frames", frames, "err", err)
 			}
 		}

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/google/uuid"
 
@@ -74,14 +75,13 @@ func (s *Store) CreatePhoneNumberOrder(ctx context.Context, c chimevoice.Caller,
 				return err
 			}
 			if ok && supportedIn(r.ProductType, info, imported) {
-				reserve = append(reserve, []any{e164, c.AccountID, info.Country, info.Type, string(r.ProductType), r.Name, id, now, now})
+				reserve = append(reserve, []any{e164, info.Country, info.Type})
 			}
 		}
 		if err := s.insertRows(ctx, tx, `INSERT INTO phone_number_order_items (order_id, position, e164, status) VALUES `, `(?, ?, ?, 'Processing')`, ``, items); err != nil {
 			return err
 		}
-		if err := s.insertRows(ctx, tx, `INSERT INTO phone_numbers (e164, account_id, country, number_type, product_type, status, name, order_id, created_at, updated_at) VALUES `,
-			`(?, ?, ?, ?, ?, 'AcquireInProgress', ?, ?, ?, ?)`, ` ON CONFLICT (e164) DO NOTHING`, reserve); err != nil {
+		if err := s.reserveNumbers(ctx, tx, []any{c.AccountID, string(r.ProductType), r.Name, id, now, now}, reserve); err != nil {
 			return err
 		}
 		out = o
@@ -92,6 +92,35 @@ func (s *Store) CreatePhoneNumberOrder(ctx context.Context, c chimevoice.Caller,
 	}
 	s.Wake()
 	return out, nil
+}
+
+// reserveNumbers inserts the numbers of an order as AcquireInProgress, those
+// not already in an inventory, rowsPerInsert at a time. A row carries only
+// what differs from number to number (e164, country, type); what all share
+// (account, product type, name, order, times, in that order in shared) is
+// bound once per statement: a third of the parameters of a row per number.
+func (s *Store) reserveNumbers(ctx context.Context, tx *Tx, shared []any, rows [][]any) error {
+	for len(rows) > 0 {
+		n := min(len(rows), rowsPerInsert)
+		var q strings.Builder
+		q.WriteString(`INSERT INTO phone_numbers (e164, account_id, country, number_type, product_type, status, name, order_id, created_at, updated_at) ` +
+			`SELECT v.column1, ?, v.column2, v.column3, ?, 'AcquireInProgress', ?, ?, CAST(? AS BIGINT), CAST(? AS BIGINT) FROM (VALUES `)
+		args := append(make([]any, 0, len(shared)+3*n), shared...)
+		for i, r := range rows[:n] {
+			if i > 0 {
+				q.WriteByte(',')
+			}
+			q.WriteString(`(?, ?, ?)`)
+			args = append(args, r...)
+		}
+		// WHERE true: without it SQLite would read ON CONFLICT as a join's ON.
+		q.WriteString(`) AS v WHERE true ON CONFLICT (e164) DO NOTHING`)
+		if _, err := tx.exec(ctx, q.String(), args...); err != nil {
+			return err
+		}
+		rows = rows[n:]
+	}
+	return nil
 }
 
 // classify describes a number for ordering: from the imported pool when
@@ -240,21 +269,65 @@ func (s *Store) completeOrders(ctx context.Context) (int, error) {
 		if err := rows.Err(); err != nil {
 			return done, s.wrap(err, "read due orders")
 		}
-		for _, id := range ids {
-			var outcome chimevoice.OrderStatus
-			if err := s.write(ctx, func(ctx context.Context, tx *Tx) (err error) {
-				outcome, err = s.completeOrder(ctx, tx, id)
-				return err
-			}); err != nil {
-				return done, fmt.Errorf("complete order %s: %w", id, err)
-			}
-			s.stats.orderCompleted(outcome) // "" when another replica completed it
-			done++
+		n, err := s.completeAll(ctx, ids)
+		done += n
+		if err != nil {
+			return done, err
 		}
 		if len(ids) < 100 {
 			return done, nil
 		}
 	}
+}
+
+// completeConcurrency is how many orders' completions are queued for the
+// writer at once. Each is still its own transaction, but queued together
+// they are committed in one group (SQLite) instead of one commit and one
+// WAL sync after the other.
+const completeConcurrency = 8
+
+// completeAll completes the given orders, each in its own transaction, up to
+// completeConcurrency at a time, and returns how many it completed and the
+// first error.
+func (s *Store) completeAll(ctx context.Context, ids []string) (int, error) {
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		done     int
+		firstErr error
+	)
+	sem := make(chan struct{}, completeConcurrency)
+	for _, id := range ids {
+		sem <- struct{}{}
+		mu.Lock()
+		failed := firstErr != nil
+		mu.Unlock()
+		if failed {
+			<-sem
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			var outcome chimevoice.OrderStatus
+			err := s.write(ctx, func(ctx context.Context, tx *Tx) (err error) {
+				outcome, err = s.completeOrder(ctx, tx, id)
+				return err
+			})
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				if firstErr == nil {
+					firstErr = fmt.Errorf("complete order %s: %w", id, err)
+				}
+				return
+			}
+			s.stats.orderCompleted(outcome) // "" when another replica completed it
+			done++
+		}()
+	}
+	wg.Wait()
+	return done, firstErr
 }
 
 // completeOrder completes one due order and returns its outcome ("" when
@@ -270,17 +343,53 @@ func (s *Store) completeOrder(ctx context.Context, tx *Tx, id string) (chimevoic
 	if n, err := res.RowsAffected(); err != nil || n == 0 {
 		return "", s.wrap(err, "claim order") // another replica has it
 	}
-	if _, err := tx.exec(ctx, `UPDATE phone_number_order_items SET status = CASE WHEN EXISTS (
-			SELECT 1 FROM phone_numbers p WHERE p.e164 = phone_number_order_items.e164 AND p.order_id = phone_number_order_items.order_id AND p.status = 'AcquireInProgress'
-		) THEN 'Acquired' ELSE 'Failed' END WHERE order_id = ?`, id); err != nil {
+	// The reserved numbers are found through the order's items (by key),
+	// each by its primary key: no index of numbers by order to maintain.
+	// The numbers that were still reserved for the order are acquired, and
+	// their items with them; every other item failed.
+	rows, err := tx.query(ctx, `UPDATE phone_numbers SET status = 'Unassigned', updated_at = ? WHERE e164 IN (SELECT e164 FROM phone_number_order_items WHERE order_id = ?) AND order_id = ? AND status = 'AcquireInProgress' RETURNING e164`, now, id, id)
+	if err != nil {
 		return "", err
 	}
-	if _, err := tx.exec(ctx, `UPDATE phone_numbers SET status = 'Unassigned', updated_at = ? WHERE order_id = ? AND status = 'AcquireInProgress'`, now, id); err != nil {
+	var got []string
+	for rows.Next() {
+		var e164 string
+		if err := rows.Scan(&e164); err != nil {
+			rows.Close()
+			return "", s.wrap(err, "scan acquired numbers")
+		}
+		got = append(got, e164)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return "", s.wrap(err, "acquire numbers")
+	}
+	// Every item Acquired (the common case: one pass over the order's items,
+	// no lookup per item), then those whose number was not acquired Failed.
+	res, err = tx.exec(ctx, `UPDATE phone_number_order_items SET status = 'Acquired' WHERE order_id = ?`, id)
+	if err != nil {
 		return "", err
 	}
-	var total, acquired int
-	if err := tx.queryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN status = 'Acquired' THEN 1 ELSE 0 END), 0) FROM phone_number_order_items WHERE order_id = ?`, id).Scan(&total, &acquired); err != nil {
-		return "", s.wrap(err, "count order items")
+	total64, err := res.RowsAffected()
+	if err != nil {
+		return "", s.wrap(err, "complete order items")
+	}
+	total, acquired := int(total64), int(total64)
+	if len(got) < total {
+		q, args := `UPDATE phone_number_order_items SET status = 'Failed' WHERE order_id = ?`, []any{id}
+		if len(got) > 0 {
+			in, arg := s.inList("e164", got)
+			q, args = q+` AND NOT (`+in+`)`, append(args, arg)
+		}
+		res, err := tx.exec(ctx, q, args...)
+		if err != nil {
+			return "", err
+		}
+		failed, err := res.RowsAffected()
+		if err != nil {
+			return "", s.wrap(err, "fail order items")
+		}
+		acquired -= int(failed)
 	}
 	status := chimevoice.OrderOutcome(total, acquired)
 	_, err = tx.exec(ctx, `UPDATE phone_number_orders SET status = ? WHERE id = ?`, string(status), id)

@@ -53,7 +53,10 @@ func (s *Store) SearchAvailablePhoneNumbers(ctx context.Context, c chimevoice.Ca
 	// Candidates are checked against the inventory a chunk at a time; in an
 	// area where most numbers are taken the chunks grow, so that finding a
 	// few free numbers among thousands takes a few queries, not hundreds.
-	chunk := max(r.Limit*2, 64)
+	// The first chunk is the page and an eighth: where most numbers are
+	// free (the common case) one query answers, and checks few candidates
+	// that the page then leaves out (each check is an index lookup).
+	chunk := max(r.Limit+r.Limit/8, 64)
 	var out []string
 	scanned := 0
 	next := cursor

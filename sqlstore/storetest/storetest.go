@@ -116,6 +116,7 @@ func Run(t *testing.T, b chimevoicetest.Backend) {
 		{"BatchDeleteItems", testBatchDeleteItems},
 		{"PurgeBoundary", testPurgeBoundary},
 		{"Orders", testOrders},
+		{"OrderOutcomes", testOrderOutcomes},
 		{"ListAndSearch", testListAndSearch},
 		{"Updates", testUpdates},
 		{"Quota", testQuota},
@@ -250,6 +251,65 @@ func testPurgeBoundary(t *testing.T, b chimevoicetest.Backend) {
 	must(t, err, "get order")
 	if got.Status != chimevoice.OrderSuccessful {
 		t.Fatalf("re-ordering purged numbers: %s", got.Status)
+	}
+}
+
+// testOrderOutcomes completes orders whose numbers are all, some or none
+// still free: each item is Acquired or Failed by its own number, and only
+// the acquired numbers change hands.
+func testOrderOutcomes(t *testing.T, b chimevoicetest.Backend) {
+	e := newEnv(t, b, sqlstore.Config{})
+	st := e.st
+	mine := provision(t, st, alice, "503", 3)
+	free := search(t, st, bob, "503", 3)
+	// Owned and free numbers interleaved, in no key order.
+	mixed := []string{free[2], mine[0], free[0], mine[2], free[1]}
+	cases := []struct {
+		nums   []string
+		status chimevoice.OrderStatus
+	}{
+		{mixed, chimevoice.OrderPartial},
+		{mine, chimevoice.OrderFailed},
+	}
+	for _, c := range cases {
+		o, err := st.CreatePhoneNumberOrder(ctx(), bob, chimevoice.OrderRequest{ProductType: chimevoice.ProductVoiceConnector, E164s: c.nums})
+		must(t, err, "order")
+		got, err := st.GetPhoneNumberOrder(ctx(), bob, o.ID)
+		must(t, err, "get order")
+		for _, n := range got.Numbers {
+			if n.Status != chimevoice.OrderedProcessing {
+				t.Fatalf("item of a processing order: %+v", got)
+			}
+		}
+		must(t, st.RunDue(ctx()), "run due")
+		got, err = st.GetPhoneNumberOrder(ctx(), bob, o.ID)
+		must(t, err, "get order")
+		if got.Status != c.status || len(got.Numbers) != len(c.nums) {
+			t.Fatalf("order of %v: %+v, want %s", c.nums, got, c.status)
+		}
+		for i, n := range got.Numbers {
+			want := chimevoice.OrderedAcquired
+			if slices.Contains(mine, c.nums[i]) {
+				want = chimevoice.OrderedFailed
+			}
+			if n.E164 != c.nums[i] || n.Status != want {
+				t.Fatalf("item %d of %+v: want %s %s", i, got, c.nums[i], want)
+			}
+		}
+	}
+	for _, num := range free {
+		n, err := st.GetPhoneNumber(ctx(), bob, num)
+		must(t, err, "get acquired number")
+		if n.Status != chimevoice.StatusUnassigned {
+			t.Fatalf("acquired number: %+v", n)
+		}
+	}
+	for _, num := range mine {
+		n, err := st.GetPhoneNumber(ctx(), alice, num)
+		must(t, err, "get owned number")
+		if n.Status != chimevoice.StatusUnassigned || n.OrderID == "" {
+			t.Fatalf("number of another order: %+v", n)
+		}
 	}
 }
 
