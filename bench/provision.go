@@ -130,21 +130,17 @@ func (c *client) searchAndOrder(ctx context.Context, n int) ([]string, error) {
 	ids := make(chan string, 1<<16)
 	var checkers sync.WaitGroup
 	for range orderCheckers {
-		checkers.Add(1)
-		go func() {
-			defer checkers.Done()
+		checkers.Go(func() {
 			for id := range ids {
 				if err := c.awaitOrder(ctx, id); err != nil {
 					cancel(err)
 				}
 			}
-		}()
+		})
 	}
 	var workers sync.WaitGroup
 	for range provisionWorkers {
-		workers.Add(1)
-		go func() {
-			defer workers.Done()
+		workers.Go(func() {
 			for batch := range batches {
 				if context.Cause(ctx) != nil {
 					continue // drain, so that the searcher ends
@@ -156,7 +152,7 @@ func (c *client) searchAndOrder(ctx context.Context, n int) ([]string, error) {
 				}
 				ids <- id
 			}
-		}()
+		})
 	}
 	workers.Wait()
 	// Complete the orders still processing at once through the admin API

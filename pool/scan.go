@@ -159,19 +159,24 @@ func usKeys(cat *catalog, npas []int) []uint32 {
 	return keys
 }
 
+// keysOf returns m[k], built by build and kept on first use (under ps.mu).
+func keysOf[K comparable](ps *plans, m map[K][]uint32, k K, build func() []uint32) []uint32 {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	keys, ok := m[k]
+	if !ok {
+		keys = build()
+		m[k] = keys
+	}
+	return keys
+}
+
 // npaKeys returns the keys of area code npa (nil for one not in the index).
 func (ps *plans) npaKeys(npa int) []uint32 {
 	if ps.cat.areaCodes[npa] == nil {
 		return nil
 	}
-	ps.mu.Lock()
-	defer ps.mu.Unlock()
-	keys, ok := ps.npa[npa]
-	if !ok {
-		keys = usKeys(ps.cat, []int{npa})
-		ps.npa[npa] = keys
-	}
-	return keys
+	return keysOf(ps, ps.npa, npa, func() []uint32 { return usKeys(ps.cat, []int{npa}) })
 }
 
 // stateKeys returns the keys of the area codes of state (nil for a state
@@ -181,14 +186,7 @@ func (ps *plans) stateKeys(state string) []uint32 {
 	if !ok {
 		return nil
 	}
-	ps.mu.Lock()
-	defer ps.mu.Unlock()
-	keys, ok := ps.state[state]
-	if !ok {
-		keys = usKeys(ps.cat, npas)
-		ps.state[state] = keys
-	}
-	return keys
+	return keysOf(ps, ps.state, state, func() []uint32 { return usKeys(ps.cat, npas) })
 }
 
 // cityKeys returns the keys of c's exchanges, ascending (nil for nil).
@@ -196,18 +194,14 @@ func (ps *plans) cityKeys(c *city) []uint32 {
 	if c == nil {
 		return nil
 	}
-	ps.mu.Lock()
-	defer ps.mu.Unlock()
-	keys, ok := ps.city[c]
-	if !ok {
-		keys = make([]uint32, len(c.prefixes))
+	return keysOf(ps, ps.city, c, func() []uint32 {
+		keys := make([]uint32, len(c.prefixes))
 		for i, v := range c.prefixes {
 			keys[i] = uint32(blockKey(uint64(v), 1000))
 		}
 		slices.Sort(keys)
-		ps.city[c] = keys
-	}
-	return keys
+		return keys
+	})
 }
 
 func pow10(n int) uint64 {

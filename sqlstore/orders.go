@@ -9,9 +9,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
+	"sync/atomic"
 
 	"github.com/google/uuid"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/chimevoice/chimevoice"
 	"github.com/chimevoice/chimevoice/pool"
@@ -290,44 +291,28 @@ const completeConcurrency = 8
 // completeConcurrency at a time, and returns how many it completed and the
 // first error.
 func (s *Store) completeAll(ctx context.Context, ids []string) (int, error) {
-	var (
-		wg       sync.WaitGroup
-		mu       sync.Mutex
-		done     int
-		firstErr error
-	)
-	sem := make(chan struct{}, completeConcurrency)
+	var done atomic.Int64
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(completeConcurrency)
 	for _, id := range ids {
-		sem <- struct{}{}
-		mu.Lock()
-		failed := firstErr != nil
-		mu.Unlock()
-		if failed {
-			<-sem
-			break
+		if gctx.Err() != nil {
+			break // one failed: start no more (those running finish)
 		}
-		wg.Add(1)
-		go func() {
-			defer func() { <-sem; wg.Done() }()
+		g.Go(func() error {
 			var outcome chimevoice.OrderStatus
-			err := s.write(ctx, func(ctx context.Context, tx *Tx) (err error) {
+			if err := s.write(ctx, func(ctx context.Context, tx *Tx) (err error) {
 				outcome, err = s.completeOrder(ctx, tx, id)
 				return err
-			})
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil {
-				if firstErr == nil {
-					firstErr = fmt.Errorf("complete order %s: %w", id, err)
-				}
-				return
+			}); err != nil {
+				return fmt.Errorf("complete order %s: %w", id, err)
 			}
 			s.stats.orderCompleted(outcome) // "" when another replica completed it
-			done++
-		}()
+			done.Add(1)
+			return nil
+		})
 	}
-	wg.Wait()
-	return done, firstErr
+	err := g.Wait()
+	return int(done.Load()), err
 }
 
 // completeOrder completes one due order and returns its outcome ("" when
