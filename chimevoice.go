@@ -178,8 +178,11 @@ type PhoneNumberFilter struct {
 	ProductType ProductType
 	FilterName  AssociationName
 	FilterValue string
-	Limit       int    // 1..100
-	After       string // keyset cursor: return numbers with E.164 greater than this
+	Limit       int // 1..100
+	// After is the keyset cursor of the previous page: numbers with E.164
+	// greater than it, or, for the Deletion queue (Status DeleteInProgress,
+	// listed in the order it is purged), a QueueCursor.
+	After string
 }
 
 // PhoneNumberUpdate changes one attribute of a number. Nil fields are unchanged.

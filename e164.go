@@ -2,7 +2,9 @@ package chimevoice
 
 import (
 	"net/url"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // maxDecodeRounds bounds how many layers of URL encoding ParseID removes:
@@ -35,6 +37,26 @@ func ParseID(s string) (e164 string, ok bool) {
 		return "+" + s, true
 	}
 	return s, true
+}
+
+// QueueCursor is the keyset cursor of a page of the Deletion queue, which
+// lists in the order numbers are purged: the last number's time of deletion
+// in milliseconds and its E.164, "1735689600000+12065550100".
+func QueueCursor(last *PhoneNumber) string {
+	return strconv.FormatInt(last.DeletedAt.UnixMilli(), 10) + last.E164
+}
+
+// ParseQueueCursor reads a QueueCursor; ok is false for anything else.
+func ParseQueueCursor(s string) (deletedAt time.Time, e164 string, ok bool) {
+	i := strings.IndexByte(s, '+')
+	if i <= 0 {
+		return time.Time{}, "", false
+	}
+	ms, err := strconv.ParseInt(s[:i], 10, 64)
+	if e, valid := ParseID(s[i:]); err != nil || ms < 0 || !valid || e != s[i:] {
+		return time.Time{}, "", false
+	}
+	return time.UnixMilli(ms), s[i:], true
 }
 
 // OutputID is the PhoneNumberId the real service returns for a number: its

@@ -135,6 +135,14 @@ func parseNumberQuery(v url.Values) (numberQuery, error) {
 		q.Size = n
 	}
 	if a := v.Get("after"); a != "" {
+		if q.Status == string(chimevoice.StatusDeleteInProgress) {
+			// The Deletion queue lists in the order it is purged.
+			if _, _, ok := chimevoice.ParseQueueCursor(strings.TrimSpace(a)); !ok {
+				return q, badRequest("The page link is not valid (after=%q is not a place in the queue): start again from the first page.", clip(a))
+			}
+			q.After = strings.TrimSpace(a)
+			return q, nil
+		}
 		e164, ok := chimevoice.ParseID(strings.TrimSpace(a))
 		if !ok {
 			return q, badRequest("The page link is not valid (after=%q is not a phone number): start again from the first page.", clip(a))
@@ -264,6 +272,9 @@ func humanDuration(d time.Duration) string {
 // those starting with prefix (when not ""), and returns the cursor of the
 // next page ("" on the last).
 func (c *Console) listPage(r *request, f chimevoice.PhoneNumberFilter, prefix string) ([]*chimevoice.PhoneNumber, string, error) {
+	if prefix != "" && f.Status == chimevoice.StatusDeleteInProgress {
+		return c.queuePage(r, f, prefix)
+	}
 	if prefix != "" && f.After < prefix {
 		f.After = justBefore(prefix)
 	}
@@ -288,6 +299,41 @@ func (c *Console) listPage(r *request, f chimevoice.PhoneNumberFilter, prefix st
 		}
 	}
 	return ns, next, nil
+}
+
+// queueScanLimit bounds how many numbers of the Deletion queue one page
+// searched by prefix reads; past it the page ends early, with a next link.
+const queueScanLimit = 10000
+
+// queuePage is listPage for the Deletion queue, which lists in the order it
+// is purged, not by number: numbers sharing a prefix are not adjacent, so
+// the page is filled from the queue's pages, keeping those with the prefix.
+func (c *Console) queuePage(r *request, f chimevoice.PhoneNumberFilter, prefix string) ([]*chimevoice.PhoneNumber, string, error) {
+	limit := f.Limit
+	var out []*chimevoice.PhoneNumber
+	for scanned := 0; scanned < queueScanLimit; {
+		f.Limit = 100
+		ns, next, err := c.svc.Numbers.ListPhoneNumbers(r.Context(), r.caller, f)
+		if err != nil {
+			return nil, "", err
+		}
+		for _, n := range ns {
+			if !strings.HasPrefix(n.E164, prefix) {
+				continue
+			}
+			if len(out) == limit {
+				// n is on the next page: it starts after the last one kept.
+				return out, chimevoice.QueueCursor(out[len(out)-1]), nil
+			}
+			out = append(out, n)
+		}
+		scanned += len(ns)
+		if next == "" {
+			return out, "", nil
+		}
+		f.After = next
+	}
+	return out, f.After, nil
 }
 
 type inventoryData struct {
@@ -488,18 +534,18 @@ type queueData struct {
 }
 
 // queue shows the Deletion queue: numbers in DeleteInProgress with the
-// time left, on the service clock, before they are purged.
+// time left, on the service clock, before they are purged, in the order
+// they will be.
 func (c *Console) queue(w http.ResponseWriter, r *request) {
 	d := queueData{Retention: humanDuration(c.opts.Retention), CanRestore: r.s.allowed("RestorePhoneNumber")}
 	v := view{Title: "Deletion queue", Nav: "queue", Data: &d}
 	after := ""
 	if a := r.URL.Query().Get("after"); a != "" {
-		e164, ok := chimevoice.ParseID(strings.TrimSpace(a))
-		if !ok {
-			c.fail(w, r, badRequest("The page link is not valid (after=%q is not a phone number): start again from the first page.", clip(a)))
+		if _, _, ok := chimevoice.ParseQueueCursor(strings.TrimSpace(a)); !ok {
+			c.fail(w, r, badRequest("The page link is not valid (after=%q is not a place in the queue): start again from the first page.", clip(a)))
 			return
 		}
-		after = e164
+		after = strings.TrimSpace(a)
 		d.First = Prefix + "/queue"
 	}
 	if err := authorize(r, "ListPhoneNumbers", "list phone numbers"); err != nil {

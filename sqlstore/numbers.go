@@ -79,16 +79,30 @@ func (s *Store) ListPhoneNumbers(ctx context.Context, c chimevoice.Caller, f chi
 	if f.Limit <= 0 {
 		f.Limit = 100
 	}
-	q := numbersTable.selectFrom() + ` WHERE account_id = ? AND e164 > ?`
-	args := []any{c.AccountID, f.After}
-	switch f.Status {
-	case "":
-	case chimevoice.StatusDeleteInProgress:
-		// A literal, so that the planner may use the queue's partial index.
-		q += ` AND status = 'DeleteInProgress'`
-	default:
-		q += ` AND status = ?`
-		args = append(args, string(f.Status))
+	var q string
+	var args []any
+	if f.Status == chimevoice.StatusDeleteInProgress {
+		// The Deletion queue in the order it will be purged, along its
+		// index. "account_id || ''" keeps the planner off the account's
+		// index, whose equality it would otherwise prefer: that walks every
+		// number of the account and sorts the queued ones.
+		q = numbersTable.selectFrom() + ` WHERE deleted_at IS NOT NULL AND account_id || '' = ?`
+		args = []any{c.AccountID}
+		if f.After != "" {
+			at, e164, ok := chimevoice.ParseQueueCursor(f.After)
+			if !ok {
+				return nil, "", chimevoice.FieldErrorf("NextToken", "the token is not valid.")
+			}
+			q += ` AND (deleted_at, e164) > (?, ?)`
+			args = append(args, ms(at), e164)
+		}
+	} else {
+		q = numbersTable.selectFrom() + ` WHERE account_id = ? AND e164 > ?`
+		args = []any{c.AccountID, f.After}
+		if f.Status != "" {
+			q += ` AND status = ?`
+			args = append(args, string(f.Status))
+		}
 	}
 	if f.ProductType != "" {
 		q += ` AND product_type = ?`
@@ -98,7 +112,11 @@ func (s *Store) ListPhoneNumbers(ctx context.Context, c chimevoice.Caller, f chi
 		q += ` AND e164 IN (SELECT e164 FROM phone_number_associations WHERE account_id = ? AND name = ? AND value = ?)`
 		args = append(args, c.AccountID, string(f.FilterName), f.FilterValue)
 	}
-	q += ` ORDER BY e164 LIMIT ?`
+	if f.Status == chimevoice.StatusDeleteInProgress {
+		q += ` ORDER BY deleted_at, e164 LIMIT ?`
+	} else {
+		q += ` ORDER BY e164 LIMIT ?`
+	}
 	args = append(args, f.Limit+1)
 	r := reader{s}
 	rows, err := r.query(ctx, q, args...)
@@ -121,7 +139,11 @@ func (s *Store) ListPhoneNumbers(ctx context.Context, c chimevoice.Caller, f chi
 	next := ""
 	if len(out) > f.Limit {
 		out = out[:f.Limit]
-		next = out[len(out)-1].E164
+		last := out[len(out)-1]
+		next = last.E164
+		if f.Status == chimevoice.StatusDeleteInProgress {
+			next = chimevoice.QueueCursor(last)
+		}
 	}
 	ids := make([]string, len(out))
 	for i, n := range out {

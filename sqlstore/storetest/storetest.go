@@ -118,6 +118,7 @@ func Run(t *testing.T, b chimevoicetest.Backend) {
 		{"Orders", testOrders},
 		{"OrderOutcomes", testOrderOutcomes},
 		{"ListAndSearch", testListAndSearch},
+		{"DeletionQueueOrder", testDeletionQueueOrder},
 		{"Updates", testUpdates},
 		{"Quota", testQuota},
 		{"Clock", testClock},
@@ -357,6 +358,70 @@ func testOrders(t *testing.T, b chimevoicetest.Backend) {
 	// Orders made at the same service time are listed by ID.
 	if len(all) != 3 || !slices.Contains(all, o.ID) || !slices.IsSorted(all) {
 		t.Fatalf("orders listed %v, want 3 sorted by ID including %s", all, o.ID)
+	}
+}
+
+// testDeletionQueueOrder: ListPhoneNumbers with Status DeleteInProgress
+// lists an account's queue in the order it is purged (time of deletion,
+// then number), page by page through QueueCursors.
+func testDeletionQueueOrder(t *testing.T, b chimevoicetest.Backend) {
+	e := newEnv(t, b, sqlstore.Config{})
+	st := e.st
+	nums := provision(t, st, alice, "312", 6)
+	slices.Sort(nums)
+	provision(t, st, bob, "415", 1)
+	for _, batch := range [][]string{{nums[4], nums[3]}, {nums[5], nums[0]}, {nums[1]}} {
+		failed, err := st.BatchDeletePhoneNumbers(ctx(), alice, ids(batch...))
+		must(t, err, "delete")
+		if len(failed) != 0 {
+			t.Fatalf("delete %v: %+v", batch, failed)
+		}
+		_, err = st.AdvanceClock(ctx(), time.Minute)
+		must(t, err, "advance")
+	}
+	want := []string{nums[3], nums[4], nums[0], nums[5], nums[1]}
+	var listed []string
+	after := ""
+	for pages := 0; ; pages++ {
+		page, next, err := st.ListPhoneNumbers(ctx(), alice, chimevoice.PhoneNumberFilter{Status: chimevoice.StatusDeleteInProgress, Limit: 2, After: after})
+		must(t, err, "list the queue")
+		for _, n := range page {
+			if n.Status != chimevoice.StatusDeleteInProgress {
+				t.Fatalf("queue lists %s in status %s", n.E164, n.Status)
+			}
+			listed = append(listed, n.E164)
+		}
+		if next == "" {
+			break
+		}
+		if _, e164, ok := chimevoice.ParseQueueCursor(next); !ok || e164 != page[len(page)-1].E164 {
+			t.Fatalf("next token %q is not the cursor of the page's last number %s", next, page[len(page)-1].E164)
+		}
+		if pages > len(want) {
+			t.Fatalf("the queue does not end: %v", listed)
+		}
+		after = next
+	}
+	if fmt.Sprint(listed) != fmt.Sprint(want) {
+		t.Fatalf("queue listed %v, want %v (oldest deletion first, then by number)", listed, want)
+	}
+	_, err := st.RestorePhoneNumber(ctx(), alice, nums[0])
+	must(t, err, "restore")
+	all, _, err := st.ListPhoneNumbers(ctx(), alice, chimevoice.PhoneNumberFilter{Status: chimevoice.StatusDeleteInProgress})
+	must(t, err, "list after restore")
+	if got := len(all); got != 4 || all[2].E164 != nums[5] {
+		t.Fatalf("after restoring %s the queue is %d numbers (third %s), want 4 with %s third", nums[0], got, all[2].E164, nums[5])
+	}
+	other, _, err := st.ListPhoneNumbers(ctx(), bob, chimevoice.PhoneNumberFilter{Status: chimevoice.StatusDeleteInProgress})
+	must(t, err, "bob lists his queue")
+	if len(other) != 0 {
+		t.Fatalf("bob's queue shows %d of alice's numbers", len(other))
+	}
+	for _, bad := range []string{nums[0], "12+1", "-5" + nums[0], "1000+0123", "1000"} {
+		_, _, err := st.ListPhoneNumbers(ctx(), alice, chimevoice.PhoneNumberFilter{Status: chimevoice.StatusDeleteInProgress, After: bad})
+		if chimevoice.ErrorCode(err) != chimevoice.CodeBadRequest || !strings.Contains(err.Error(), "NextToken") {
+			t.Fatalf("cursor %q: %v, want BadRequest naming NextToken", bad, err)
+		}
 	}
 }
 
