@@ -412,6 +412,52 @@ func TestInventoryPagingFiltersAndSearch(t *testing.T) {
 			t.Fatalf("%s: %v, want %v", tc.query.Encode(), got, tc.want)
 		}
 	}
+	// The Deletion queue lists in the order it is purged: a number deleted
+	// later comes after the others even though it sorts before them, in
+	// the status filter's pages and in a search among them.
+	srv.Advance(t, time.Minute)
+	_, err = srv.Voice.BatchDeletePhoneNumber(bg, &chimesdkvoice.BatchDeletePhoneNumberInput{PhoneNumberIds: nums[:1]})
+	chimevoicetest.Must(t, err, "delete later")
+	inQueue := append(slices.Clone(queued), nums[0])
+	for _, tc := range []struct {
+		query url.Values
+		want  []string
+	}{
+		{url.Values{"status": {"DeleteInProgress"}}, inQueue},
+		{url.Values{"status": {"DeleteInProgress"}, "q": {"+1206"}}, inQueue},
+		{url.Values{"status": {"DeleteInProgress"}, "q": {"+1425"}}, nil},
+	} {
+		p := u.get("/console/numbers?" + tc.query.Encode())
+		mustStatus(t, tc.query.Encode(), p, http.StatusOK)
+		if got := rows(p); !slices.Equal(got, tc.want) || next(p) != "" {
+			t.Fatalf("%s: %v (next %q), want %v", tc.query.Encode(), got, next(p), tc.want)
+		}
+	}
+	p = u.get("/console/queue")
+	if got := rows(p); !slices.Equal(got, inQueue) {
+		t.Fatalf("queue page lists %v, want %v", got, inQueue)
+	}
+	// Pages of the queue follow its cursor.
+	srv.Advance(t, time.Minute)
+	_, err = srv.Voice.BatchDeletePhoneNumber(bg, &chimesdkvoice.BatchDeletePhoneNumberInput{PhoneNumberIds: nums[60:90]})
+	chimevoicetest.Must(t, err, "delete 30 more")
+	inQueue = append(inQueue, nums[60:90]...)
+	for _, start := range []string{"/console/queue", "/console/numbers?status=DeleteInProgress&size=25"} {
+		var listed []string
+		for path, pages := start, 0; path != ""; pages++ {
+			if pages > 2 {
+				t.Fatalf("%s: more than 2 pages for %d queued numbers", start, len(inQueue))
+			}
+			p := u.get(path)
+			mustStatus(t, path, p, http.StatusOK)
+			listed = append(listed, rows(p)...)
+			path = next(p)
+		}
+		if !slices.Equal(listed, inQueue) {
+			t.Fatalf("%s pages list %v, want %v", start, listed, inQueue)
+		}
+	}
+
 	// The Voice Connector's page lists the same numbers.
 	p = u.get("/console/voice-connectors")
 	mustStatus(t, "Voice Connectors", p, http.StatusOK, "trunk", vcID)
@@ -433,6 +479,7 @@ func TestInventoryPagingFiltersAndSearch(t *testing.T) {
 		{"q=%2B0123", "Number:"},
 		{"size=7", `Page size: "7" is not one of 25, 50, 100.`},
 		{"after=zzz", "The page link is not valid"},
+		{"status=DeleteInProgress&after=%2B12065550100", "is not a place in the queue"},
 	} {
 		p := u.get("/console/numbers?" + tc.query)
 		mustStatus(t, tc.query, p, http.StatusBadRequest, tc.msg, `role="alert"`)
