@@ -139,6 +139,24 @@ func BenchmarkListPage(b *testing.B) {
 	}
 }
 
+// BenchmarkListQueuePage reads a page of 100 from the middle of a Deletion
+// queue of 10,000 numbers beside 100,000 that are not queued: the queue is
+// walked along its own index, in purge order, whatever the inventory's size.
+func BenchmarkListQueuePage(b *testing.B) {
+	const n, queued = 100_000, 10_000
+	deletedAt := time.Now().Truncate(time.Millisecond)
+	st := seeded(b, n, queued, deletedAt, sqlstore.Config{})
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		last := &chimevoice.PhoneNumber{E164: number(n + (i*7919)%(queued-100)), DeletedAt: deletedAt}
+		page, _, err := st.ListPhoneNumbers(bctx, caller, chimevoice.PhoneNumberFilter{Status: chimevoice.StatusDeleteInProgress, Limit: 100, After: chimevoice.QueueCursor(last)})
+		if err != nil || len(page) != 100 {
+			b.Fatal(err, len(page))
+		}
+	}
+}
+
 // BenchmarkPurge purges a queue of 100,000 expired numbers.
 func BenchmarkPurge(b *testing.B) {
 	const queued = 100_000

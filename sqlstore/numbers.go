@@ -286,7 +286,9 @@ func (s *Store) queueForDeletion(ctx context.Context, tx *Tx, account string, e1
 	}
 	now := ms(tx.now)
 	in, arg := s.inList("e164", e164s)
-	res, err := tx.exec(ctx, `UPDATE`+s.d.OrFail+` phone_numbers SET status = 'DeleteInProgress', deleted_at = ?, updated_at = ? WHERE account_id = ? AND status = 'Unassigned' AND `+in, now, now, account, arg)
+	// "account_id || ''" keeps the planner on the primary key, whose short
+	// keys it probes for each number, rather than on the account's index.
+	res, err := tx.exec(ctx, `UPDATE`+s.d.OrFail+` phone_numbers SET status = 'DeleteInProgress', deleted_at = ?, updated_at = ? WHERE account_id || '' = ? AND status = 'Unassigned' AND `+in, now, now, account, arg)
 	if err != nil {
 		return 0, err
 	}
