@@ -12,6 +12,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -78,8 +80,14 @@ func startProcess(t *testing.T, args ...string) *process {
 // test can start several at the same moment.
 func launch(t *testing.T, args ...string) *process {
 	t.Helper()
+	return launchEnv(t, os.Environ(), args...)
+}
+
+// launchEnv is launch with the process's environment.
+func launchEnv(t *testing.T, env []string, args ...string) *process {
+	t.Helper()
 	cmd := exec.Command(os.Args[0], append([]string{"serve", "--listen", "127.0.0.1:0", "--log-level", "warn"}, args...)...)
-	cmd.Env = append(os.Environ(), execMainEnv+"=1")
+	cmd.Env = append(slices.Clone(env), execMainEnv+"=1")
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatalf("stdout pipe: %v", err)
@@ -198,4 +206,34 @@ func writeCredentials(t *testing.T, accounts ...string) string {
 		t.Fatalf("write credentials: %v", err)
 	}
 	return path
+}
+
+// TestServeGCPercent: serve runs with GOGC=200 unless the environment sets
+// GOGC, as the runtime's own gauge on /metrics shows.
+func TestServeGCPercent(t *testing.T) {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "GOGC=") {
+			env = append(env, kv)
+		}
+	}
+	for _, tc := range []struct {
+		env  []string
+		want string
+	}{
+		{env, "go_gc_gogc_percent 200\n"},
+		{append(slices.Clone(env), "GOGC=50"), "go_gc_gogc_percent 50\n"},
+	} {
+		p := launchEnv(t, tc.env, "--data", ":memory:")
+		p.waitListening(t)
+		resp, err := http.Get(p.URL + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !bytes.Contains(body, []byte(tc.want)) {
+			t.Fatalf("/metrics has no %q (GOGC set in the environment: %v)", strings.TrimSpace(tc.want), len(tc.env) > len(env))
+		}
+	}
 }
