@@ -136,12 +136,9 @@ func parseNumberQuery(v url.Values) (numberQuery, error) {
 	}
 	if a := v.Get("after"); a != "" {
 		if q.Status == string(chimevoice.StatusDeleteInProgress) {
-			// The Deletion queue lists in the order it is purged.
-			if _, _, ok := chimevoice.ParseQueueCursor(strings.TrimSpace(a)); !ok {
-				return q, badRequest("The page link is not valid (after=%q is not a place in the queue): start again from the first page.", clip(a))
-			}
-			q.After = strings.TrimSpace(a)
-			return q, nil
+			var err error
+			q.After, err = queueAfter(a)
+			return q, err
 		}
 		e164, ok := chimevoice.ParseID(strings.TrimSpace(a))
 		if !ok {
@@ -150,6 +147,16 @@ func parseNumberQuery(v url.Values) (numberQuery, error) {
 		q.After = e164
 	}
 	return q, nil
+}
+
+// queueAfter validates the "after" of a Deletion queue page: the queue
+// lists in the order it is purged, so its cursor is a QueueCursor.
+func queueAfter(a string) (string, error) {
+	a = strings.TrimSpace(a)
+	if _, _, ok := chimevoice.ParseQueueCursor(a); !ok {
+		return "", badRequest("The page link is not valid (after=%q is not a place in the queue): start again from the first page.", clip(a))
+	}
+	return a, nil
 }
 
 // numberPrefix normalizes what someone typed to search numbers by: spaces,
@@ -541,11 +548,11 @@ func (c *Console) queue(w http.ResponseWriter, r *request) {
 	v := view{Title: "Deletion queue", Nav: "queue", Data: &d}
 	after := ""
 	if a := r.URL.Query().Get("after"); a != "" {
-		if _, _, ok := chimevoice.ParseQueueCursor(strings.TrimSpace(a)); !ok {
-			c.fail(w, r, badRequest("The page link is not valid (after=%q is not a place in the queue): start again from the first page.", clip(a)))
+		var err error
+		if after, err = queueAfter(a); err != nil {
+			c.fail(w, r, err)
 			return
 		}
-		after = strings.TrimSpace(a)
 		d.First = Prefix + "/queue"
 	}
 	if err := authorize(r, "ListPhoneNumbers", "list phone numbers"); err != nil {

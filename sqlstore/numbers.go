@@ -79,31 +79,27 @@ func (s *Store) ListPhoneNumbers(ctx context.Context, c chimevoice.Caller, f chi
 	if f.Limit <= 0 {
 		f.Limit = 100
 	}
-	var q string
-	var args []any
-	if f.Status == chimevoice.StatusDeleteInProgress {
-		// The Deletion queue in the order it will be purged, along its
-		// index. "account_id || ''" keeps the planner off the account's
-		// index, whose equality it would otherwise prefer: that walks every
-		// number of the account and sorts the queued ones.
-		q = numbersTable.selectFrom() + ` WHERE deleted_at IS NOT NULL AND account_id || '' = ?`
-		args = []any{c.AccountID}
+	// The Deletion queue lists in the order it will be purged, along its
+	// index: "account_id || ''" keeps the planner off the account's index,
+	// whose equality it would otherwise prefer (walking every number of the
+	// account and sorting the queued ones). Other lists go by E.164.
+	queue := f.Status == chimevoice.StatusDeleteInProgress
+	where, args, order := ` WHERE account_id = ? AND e164 > ?`, []any{c.AccountID, f.After}, ` ORDER BY e164`
+	if queue {
+		where, args, order = ` WHERE deleted_at IS NOT NULL AND account_id || '' = ?`, []any{c.AccountID}, ` ORDER BY deleted_at, e164`
 		if f.After != "" {
 			at, e164, ok := chimevoice.ParseQueueCursor(f.After)
 			if !ok {
 				return nil, "", chimevoice.FieldErrorf("NextToken", "the token is not valid.")
 			}
-			q += ` AND (deleted_at, e164) > (?, ?)`
+			where += ` AND (deleted_at, e164) > (?, ?)`
 			args = append(args, ms(at), e164)
 		}
-	} else {
-		q = numbersTable.selectFrom() + ` WHERE account_id = ? AND e164 > ?`
-		args = []any{c.AccountID, f.After}
-		if f.Status != "" {
-			q += ` AND status = ?`
-			args = append(args, string(f.Status))
-		}
+	} else if f.Status != "" {
+		where += ` AND status = ?`
+		args = append(args, string(f.Status))
 	}
+	q := numbersTable.selectFrom() + where
 	if f.ProductType != "" {
 		q += ` AND product_type = ?`
 		args = append(args, string(f.ProductType))
@@ -112,11 +108,7 @@ func (s *Store) ListPhoneNumbers(ctx context.Context, c chimevoice.Caller, f chi
 		q += ` AND e164 IN (SELECT e164 FROM phone_number_associations WHERE account_id = ? AND name = ? AND value = ?)`
 		args = append(args, c.AccountID, string(f.FilterName), f.FilterValue)
 	}
-	if f.Status == chimevoice.StatusDeleteInProgress {
-		q += ` ORDER BY deleted_at, e164 LIMIT ?`
-	} else {
-		q += ` ORDER BY e164 LIMIT ?`
-	}
+	q += order + ` LIMIT ?`
 	args = append(args, f.Limit+1)
 	r := reader{s}
 	rows, err := r.query(ctx, q, args...)
@@ -139,10 +131,9 @@ func (s *Store) ListPhoneNumbers(ctx context.Context, c chimevoice.Caller, f chi
 	next := ""
 	if len(out) > f.Limit {
 		out = out[:f.Limit]
-		last := out[len(out)-1]
-		next = last.E164
-		if f.Status == chimevoice.StatusDeleteInProgress {
-			next = chimevoice.QueueCursor(last)
+		next = out[len(out)-1].E164
+		if queue {
+			next = chimevoice.QueueCursor(out[len(out)-1])
 		}
 	}
 	ids := make([]string, len(out))

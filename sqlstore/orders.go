@@ -101,27 +101,11 @@ func (s *Store) CreatePhoneNumberOrder(ctx context.Context, c chimevoice.Caller,
 // (account, product type, name, order, times, in that order in shared) is
 // bound once per statement: a third of the parameters of a row per number.
 func (s *Store) reserveNumbers(ctx context.Context, tx *Tx, shared []any, rows [][]any) error {
-	for len(rows) > 0 {
-		n := min(len(rows), rowsPerInsert)
-		var q strings.Builder
-		q.WriteString(`INSERT INTO phone_numbers (e164, account_id, country, number_type, product_type, status, name, order_id, created_at, updated_at) ` +
-			`SELECT v.column1, ?, v.column2, v.column3, ?, 'AcquireInProgress', ?, ?, CAST(? AS BIGINT), CAST(? AS BIGINT) FROM (VALUES `)
-		args := append(make([]any, 0, len(shared)+3*n), shared...)
-		for i, r := range rows[:n] {
-			if i > 0 {
-				q.WriteByte(',')
-			}
-			q.WriteString(`(?, ?, ?)`)
-			args = append(args, r...)
-		}
-		// WHERE true: without it SQLite would read ON CONFLICT as a join's ON.
-		q.WriteString(`) AS v WHERE true ON CONFLICT (e164) DO NOTHING`)
-		if _, err := tx.exec(ctx, q.String(), args...); err != nil {
-			return err
-		}
-		rows = rows[n:]
-	}
-	return nil
+	// WHERE true: without it SQLite would read ON CONFLICT as a join's ON.
+	return s.insertRowsShared(ctx, tx, rowsPerInsert,
+		`INSERT INTO phone_numbers (e164, account_id, country, number_type, product_type, status, name, order_id, created_at, updated_at) `+
+			`SELECT v.column1, ?, v.column2, v.column3, ?, 'AcquireInProgress', ?, ?, CAST(? AS BIGINT), CAST(? AS BIGINT) FROM (VALUES `,
+		shared, `(?, ?, ?)`, `) AS v WHERE true ON CONFLICT (e164) DO NOTHING`, rows)
 }
 
 // classify describes a number for ordering: from the imported pool when

@@ -292,11 +292,17 @@ func (s *Store) insertRows(ctx context.Context, tx *Tx, head, row, tail string, 
 // insertRowsBy is insertRows with per rows per INSERT (bulk imports take
 // more: fewer, larger statements halve the time of a million rows).
 func (s *Store) insertRowsBy(ctx context.Context, tx *Tx, per int, head, row, tail string, rows [][]any) error {
+	return s.insertRowsShared(ctx, tx, per, head, nil, row, tail, rows)
+}
+
+// insertRowsShared is insertRowsBy where head also has placeholders, bound
+// to shared in every statement, before the rows' own.
+func (s *Store) insertRowsShared(ctx context.Context, tx *Tx, per int, head string, shared []any, row, tail string, rows [][]any) error {
 	for len(rows) > 0 {
 		n := min(len(rows), per)
 		var q strings.Builder
 		q.WriteString(head)
-		args := make([]any, 0, n*len(rows[0]))
+		args := append(make([]any, 0, len(shared)+n*len(rows[0])), shared...)
 		for i, r := range rows[:n] {
 			if i > 0 {
 				q.WriteByte(',')
