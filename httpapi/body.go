@@ -42,10 +42,12 @@ func readBodyLimit(w http.ResponseWriter, r *http.Request, limit int64) ([]byte,
 // that does not fit in what is left of the budget is drained and refused
 // with ServiceUnavailable, which SDKs retry.
 func readBodyBudget(w http.ResponseWriter, r *http.Request, limit int64, budget *bodyBudget) ([]byte, int64, error) {
-	tooLarge := chimevoice.Errorf(chimevoice.CodeBadRequest, "The request body is larger than the limit of %d bytes.", limit)
+	tooLarge := func() error {
+		return chimevoice.Errorf(chimevoice.CodeBadRequest, "The request body is larger than the limit of %d bytes.", limit)
+	}
 	if r.ContentLength > limit {
 		refuseBody(w, r, maxDrain)
-		return nil, 0, tooLarge
+		return nil, 0, tooLarge()
 	}
 	if r.ContentLength == 0 || r.Body == nil || r.Body == http.NoBody {
 		return nil, 0, nil
@@ -66,7 +68,7 @@ func readBodyBudget(w http.ResponseWriter, r *http.Request, limit int64, budget 
 	case int64(len(body)) > limit:
 		budget.give(held)
 		refuseBody(w, r, maxDrain)
-		return nil, 0, tooLarge
+		return nil, 0, tooLarge()
 	case err != nil:
 		budget.give(held)
 		w.Header().Set("Connection", "close")

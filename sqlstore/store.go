@@ -556,9 +556,15 @@ func (s *Store) committer() {
 // group runs straight through, and only when a request fails after writing
 // is the transaction rolled back and the group run again with a savepoint
 // around each request (write functions may run more than once).
+//
+// The group runs without a deadline: given a context that can end, the
+// SQLite driver starts a goroutine for every statement to interrupt it,
+// a goroutine start and two switches per statement on the writer's path.
+// What bounds a group instead is SQLite's busy_timeout (the only wait a
+// statement of the sole writer can meet) and maxGroup with the request
+// size limits (how much it may write).
 func (s *Store) runGroup(batch []*writeJob) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
+	ctx := context.Background()
 	if s.broken.Load() {
 		for _, j := range batch {
 			j.done <- errUnsynced
