@@ -642,9 +642,14 @@ var errDirtyFailure = errors.New("a write failed after changing rows")
 // every request without its own error shares).
 func (s *Store) tryGroup(ctx context.Context, batch []*writeJob, savepoints bool) ([]error, error) {
 	errs := make([]error, len(batch))
-	conn := s.wconn
+	// BEGIN, COMMIT and the savepoints are prepared once, like every
+	// statement of the writer, instead of parsed again for every group.
 	exec := func(q string) error {
-		_, err := conn.ExecContext(ctx, q)
+		st, err := s.wstmts.get(ctx, q)
+		if err != nil {
+			return err
+		}
+		_, err = st.ExecContext(ctx)
 		return s.wrap(err, q)
 	}
 	rollback := func(cause error) error {
