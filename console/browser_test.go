@@ -47,9 +47,13 @@ func newBrowser(t *testing.T) context.Context {
 		t.Skip("no Chromium binary found: install chromium to run the browser test")
 	}
 	profile := t.TempDir() // removed after the browser has exited (cleanups run last-in, first-out)
+	// Chromium makes its singleton socket's directory in TMPDIR and leaves
+	// it behind when stopped by a signal: give it one that is removed too.
+	tmp := t.TempDir()
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(path),
 		chromedp.UserDataDir(profile),
+		chromedp.Env("TMPDIR="+tmp),
 		chromedp.NoSandbox, // CI runs as root
 		chromedp.DisableGPU,
 		// Chromium otherwise phones home; on a closed network those

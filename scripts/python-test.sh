@@ -23,4 +23,5 @@ mkdir "$WORK/project"
 cp python/tests/test_plugin.py "$WORK/project/"
 scripts/readme-snippet.sh 'def test_deletion_queue(chime_sdk_voice' >"$WORK/project/test_readme.py"
 cd "$WORK/project"
-PATH="$WORK/bin:$PATH" "$WORK/venv/bin/python" -m pytest -p no:cacheprovider -q
+# --basetemp keeps tmp_path under $WORK (pytest would keep the last three under /tmp/pytest-of-$USER).
+PATH="$WORK/bin:$PATH" "$WORK/venv/bin/python" -m pytest -p no:cacheprovider -q --basetemp="$WORK/pytest"
