@@ -317,9 +317,9 @@ const queueScanLimit = 10000
 // the page is filled from the queue's pages, keeping those with the prefix.
 func (c *Console) queuePage(r *request, f chimevoice.PhoneNumberFilter, prefix string) ([]*chimevoice.PhoneNumber, string, error) {
 	limit := f.Limit
+	f.Limit = 100 // the queue's pages, read until the page searched is full
 	var out []*chimevoice.PhoneNumber
 	for scanned := 0; scanned < queueScanLimit; {
-		f.Limit = 100
 		ns, next, err := c.svc.Numbers.ListPhoneNumbers(r.Context(), r.caller, f)
 		if err != nil {
 			return nil, "", err

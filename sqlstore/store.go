@@ -397,12 +397,18 @@ func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error
 		res, err := t.tx.ExecContext(ctx, t.s.rebind(q), args...)
 		return res, t.s.wrap(err, "exec")
 	}
-	st, err := t.s.wstmts.get(ctx, q)
+	return t.s.execWriter(ctx, "exec", q, args...)
+}
+
+// execWriter runs q through the group committer's prepared statements;
+// what names it in an error.
+func (s *Store) execWriter(ctx context.Context, what, q string, args ...any) (sql.Result, error) {
+	st, err := s.wstmts.get(ctx, q)
 	if err != nil {
 		return nil, err
 	}
 	res, err := st.ExecContext(ctx, args...)
-	return res, t.s.wrap(err, "exec")
+	return res, s.wrap(err, what)
 }
 
 // wrap turns a driver error into a store error: connection loss becomes
@@ -645,12 +651,8 @@ func (s *Store) tryGroup(ctx context.Context, batch []*writeJob, savepoints bool
 	// BEGIN, COMMIT and the savepoints are prepared once, like every
 	// statement of the writer, instead of parsed again for every group.
 	exec := func(q string) error {
-		st, err := s.wstmts.get(ctx, q)
-		if err != nil {
-			return err
-		}
-		_, err = st.ExecContext(ctx)
-		return s.wrap(err, q)
+		_, err := s.execWriter(ctx, q, q)
+		return err
 	}
 	rollback := func(cause error) error {
 		if err := exec("ROLLBACK"); err != nil {
