@@ -84,22 +84,29 @@ func (s *Store) ListPhoneNumbers(ctx context.Context, c chimevoice.Caller, f chi
 	// whose equality it would otherwise prefer (walking every number of the
 	// account and sorting the queued ones). Other lists go by E.164.
 	queue := f.Status == chimevoice.StatusDeleteInProgress
-	where, args, order := ` WHERE account_id = ? AND e164 > ?`, []any{c.AccountID, f.After}, ` ORDER BY e164`
+	q := numbersTable.selectFrom()
+	var args []any
+	order := ` ORDER BY e164`
 	if queue {
-		where, args, order = ` WHERE deleted_at IS NOT NULL AND account_id || '' = ?`, []any{c.AccountID}, ` ORDER BY deleted_at, e164`
+		q += ` WHERE deleted_at IS NOT NULL AND account_id || '' = ?`
+		args = []any{c.AccountID}
+		order = ` ORDER BY deleted_at, e164`
 		if f.After != "" {
 			at, e164, ok := chimevoice.ParseQueueCursor(f.After)
 			if !ok {
 				return nil, "", chimevoice.FieldErrorf("NextToken", "the token is not valid.")
 			}
-			where += ` AND (deleted_at, e164) > (?, ?)`
+			q += ` AND (deleted_at, e164) > (?, ?)`
 			args = append(args, ms(at), e164)
 		}
-	} else if f.Status != "" {
-		where += ` AND status = ?`
-		args = append(args, string(f.Status))
+	} else {
+		q += ` WHERE account_id = ? AND e164 > ?`
+		args = []any{c.AccountID, f.After}
+		if f.Status != "" {
+			q += ` AND status = ?`
+			args = append(args, string(f.Status))
+		}
 	}
-	q := numbersTable.selectFrom() + where
 	if f.ProductType != "" {
 		q += ` AND product_type = ?`
 		args = append(args, string(f.ProductType))
@@ -131,9 +138,10 @@ func (s *Store) ListPhoneNumbers(ctx context.Context, c chimevoice.Caller, f chi
 	next := ""
 	if len(out) > f.Limit {
 		out = out[:f.Limit]
-		next = out[len(out)-1].E164
+		last := out[len(out)-1]
+		next = last.E164
 		if queue {
-			next = chimevoice.QueueCursor(out[len(out)-1])
+			next = chimevoice.QueueCursor(last)
 		}
 	}
 	ids := make([]string, len(out))
